@@ -173,8 +173,9 @@ Result<Definition> Parse(const Ctx& c, const YAML::Node& root) {
   Definition d;
   d.source = c.origin;
   if (!root.IsMap()) return c.Bad(root, "a workflow definition is a map");
-  static const std::set<std::string> kKeys = {"workflow", "reports_as", "subject",   "initial",
-                                              "states",   "terminal",   "deadlines", "handlers"};
+  static const std::set<std::string> kKeys = {"workflow",  "reports_as", "subject",
+                                              "initial",   "states",     "terminal",
+                                              "deadlines", "handlers",   "notify_on_transition"};
   for (const auto& kv : root) {
     if (!kKeys.count(kv.first.as<std::string>())) {
       return c.Bad(kv.first, fmt::format("unknown key '{}'", kv.first.as<std::string>()));
@@ -199,6 +200,11 @@ Result<Definition> Parse(const Ctx& c, const YAML::Node& root) {
     auto t = Strings(c, root["terminal"], "terminal");
     if (!t.ok()) return t.status();
     d.terminal.insert(t->begin(), t->end());
+  }
+  if (root["notify_on_transition"]) {
+    auto nt = ParseNotify(c, root["notify_on_transition"]);
+    if (!nt.ok()) return nt.status();
+    d.notify_on_transition = *nt;
   }
   if (const auto& dls = root["deadlines"]) {
     if (!dls.IsMap()) return c.Bad(dls, "deadlines must be a map name: {stage, while, steps}");

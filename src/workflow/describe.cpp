@@ -49,6 +49,8 @@ std::string Definition::Describe() const {
   std::vector<std::string> st;
   for (const auto& s : states) st.push_back(IsTerminal(s) ? s + " (terminal)" : s);
   out += fmt::format("  states: {}; initial {}\n", Join(st), initial);
+  if (notify_on_transition)
+    out += "  on every stage change: " + NotifyText(*notify_on_transition) + "\n";
   out += "  deadlines:\n";
   for (const auto& d : deadlines) {
     out += fmt::format("    {:<24} stage {:<16} while {}\n", d.name, d.stage,

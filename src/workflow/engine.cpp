@@ -116,6 +116,7 @@ class Runner {
     t.from = from;
     t.to = state;
     out_.push_back(std::move(t));
+    if (def_.notify_on_transition && from != state) Notify(*def_.notify_on_transition);
     // Deadlines that only run in other states end here; a terminal state ends them all.
     bool terminal = def_.IsTerminal(state);
     for (size_t i = 0; i < inst_.deadlines.size();) {

@@ -82,7 +82,8 @@ struct Definition {
   std::set<std::string> terminal;
   std::vector<Deadline> deadlines;
   std::vector<Handler> handlers;
-  std::string source;  // file it came from
+  std::optional<Notify> notify_on_transition;  // e.g. petition_update to the worker
+  std::string source;                          // file it came from
 
   const Deadline* FindDeadline(std::string_view name) const;
   bool HasState(std::string_view s) const;
