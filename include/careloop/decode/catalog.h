@@ -30,8 +30,8 @@ struct TestDef {
   std::string condition;  // "lipids"
   std::vector<std::string> loinc;
   bool qualitative = false;
-  std::string canonical_unit;  // "" when the test has no unit (BMD_T, PG_RATIO)
-  std::vector<UnitDef> units;  // accepted units, canonical first (factor 1), aliases too
+  std::string canonical_unit;         // "" when the test has no unit (BMD_T, PG_RATIO)
+  std::vector<UnitDef> units;         // accepted units, canonical first (factor 1), aliases too
   std::optional<double> min, max;     // plausible range, canonical unit, inclusive
   std::vector<std::string> findings;  // qualitative: the allowed findings
   std::vector<std::string> hpv;       // CERVICAL: allowed `hpv` values; empty = field not allowed
@@ -46,8 +46,9 @@ class Catalog {
 
   const TestDef* FindByCode(std::string_view code) const;    // nullptr when unknown
   const TestDef* FindByLoinc(std::string_view loinc) const;  // nullptr when unknown
-  // The unit of `test` that `unit` names (case-insensitive), or nullptr. An empty `unit`
-  // matches only a test without a canonical unit.
+  // The unit of `test` that `unit` names (ASCII case-insensitive), or nullptr. An empty
+  // `unit` (none sent) matches only a test that lists "" among its units: the unitless
+  // tests (BMD_T, PG_RATIO) and FEV1_FVC, whose ratio needs no unit.
   static const UnitDef* FindUnit(const TestDef& test, std::string_view unit);
 
   const std::vector<TestDef>& tests() const { return tests_; }
