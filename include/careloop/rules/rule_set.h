@@ -6,7 +6,9 @@
 // is evaluated over a condition's latest results. `rules_version` is a content hash
 // of the effective rules, stamped on every alert.
 //
-// Ownership: borrows the Catalog (must outlive the RuleSet). Immutable after loading.
+// Ownership: reads the Catalog while loading and keeps what it needs (test codes and
+// conditions), so the Catalog need not outlive it. Immutable after loading; a moved-from
+// RuleSet may only be destroyed or assigned to.
 // Thread-safety: const methods are safe from any thread.
 #pragma once
 
@@ -58,11 +60,14 @@ class RuleSet {
   // The single-test rules for one observation.
   Hit Evaluate(const Observation& obs) const;
 
-  // A condition's tier over the latest observation of each of its tests.
+  // A condition's tier over the latest observation of each of its tests. Combination
+  // rules of `condition` hold when every named test has an observation whose predicate
+  // holds; with `same_exam`, all of one non-empty exam_id (so PG1 alone is tier none).
   ConditionEval EvaluateCondition(std::string_view condition,
                                   const std::vector<const Observation*>& latest) const;
 
-  // Policy for a case in `tier` (green channel and critical refine red).
+  // Policy for a case in `tier` (green channel and critical refine red; red with both
+  // gets the green-channel actions and the shorter due time). Tier none: close_case.
   const TierPolicy& Policy(Tier tier, bool green_channel, bool critical) const;
 
   const std::string& version() const;  // e.g. "r-5c1f0a9b3d2e7788"
