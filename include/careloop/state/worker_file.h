@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "careloop/model.h"
@@ -39,6 +40,22 @@ struct CaseEvent {
   std::string note;
 };
 
+// The stored state of one workflow instance (a case, an exam, a petition): what
+// workflow::Instance holds, as plain data. engine/ converts between the two.
+struct WorkflowState {
+  struct Deadline {
+    std::string name;
+    TimeMs started_at = 0;
+    std::int32_t next_step = 0;
+    TimeMs next_due = 0;
+  };
+  std::string workflow;  // definition name; "" = not started
+  std::string state;
+  std::vector<Deadline> deadlines;
+  std::vector<std::pair<std::string, std::int32_t>> counters;
+  std::vector<std::pair<std::string, std::string>> attrs;  // e.g. responsible, staff, weight
+};
+
 struct CaseRecord {
   std::string case_id;
   std::string condition;
@@ -52,6 +69,15 @@ struct CaseRecord {
   std::string rules_version;    // of the last evaluation
   std::vector<std::string> rule_ids;  // rules that gave the current tier
   std::vector<CaseEvent> history;
+  WorkflowState wf;  // the health follow-up instance
+};
+
+// An exam seen for this worker (check-in exam_done, or results): the results promise.
+struct ExamRecord {
+  std::string exam_id;
+  TimeMs done_at = 0;             // 0 = no exam_done check-in yet
+  bool results_received = false;  // a lab_result of this exam arrived
+  WorkflowState wf;
 };
 
 struct ConditionFile {
@@ -69,10 +95,31 @@ struct WorkerFile {
   std::uint64_t events = 0;           // applied input events
   std::vector<ConditionFile> conditions;
   std::vector<CaseEvent> log;         // events not attached to a case
+  std::vector<ExamRecord> exams;      // exams with an exam_done check-in or results
+  std::vector<std::string> petitions; // ids of this worker's petitions (their own files)
 
   ConditionFile* FindCondition(std::string_view condition);
   const ConditionFile* FindCondition(std::string_view condition) const;
 };
+
+// One petition (or hardship case) file, stored under EntityKind::kPetition.
+struct PetitionFile {
+  std::string petition_id;
+  std::string worker_id;  // "" when the petition names no worker
+  std::string category;   // health facility wages social_insurance hardship childcare other
+  std::string channel;    // app hotline web window station letter meeting
+  std::string weight;     // routine | major
+  std::string summary;    // free text, personal data: never in logs or notifications
+  TimeMs submitted_at = 0;
+  TimeMs accepted_at = 0;   // first acceptance
+  TimeMs responded_at = 0;  // first response
+  TimeMs closed_at = 0;
+  WorkflowState wf;  // petition or hardship workflow
+  std::vector<CaseEvent> history;
+};
+
+std::string EncodePetitionFile(const PetitionFile& file);
+Result<PetitionFile> DecodePetitionFile(std::string_view bytes);
 
 // Compact, versioned binary encoding (LevelDB-style varints and length prefixes).
 std::string EncodeWorkerFile(const WorkerFile& file);

@@ -1,0 +1,69 @@
+// The subcommands of the `careloop` executable. Each returns the process exit status;
+// only main() exits.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace careloop::app {
+
+// Set by SIGINT/SIGTERM (InstallStopSignals); every long-running command watches it.
+std::atomic<bool>& StopFlag();
+void InstallStopSignals();
+
+struct BrokerArgs {
+  std::string config_dir = "config";
+  int partitions = 0;  // 0: from config
+};
+int RunBroker(const BrokerArgs& args);
+
+struct RunArgs {
+  std::string config_dir = "config";
+  std::string bootstrap;
+  std::string state_dir;
+  bool embedded_broker = false;
+};
+int RunProcessor(const RunArgs& args);
+
+struct ReplayArgs {
+  std::string config_dir = "config";
+  std::string in;
+  std::string out;
+  std::string until;  // RFC 3339, optional
+};
+int RunReplay(const ReplayArgs& args);
+
+struct GenArgs {
+  std::uint64_t workers = 25000;
+  std::uint64_t seed = 42;
+  double bad_share = 0.01;
+  double duplicate_share = 0.005;
+  std::string out;        // a JSONL file, or
+  std::string bootstrap;  // a Kafka cluster
+  std::string config_dir = "config";
+};
+int RunGen(const GenArgs& args);
+
+struct DemoArgs {
+  std::string config_dir = "config";
+  std::uint64_t workers = 25000;
+  double rate = 1500;        // events per second offered
+  double duration_s = 50;    // stop after this long at the most
+  std::uint64_t seed = 42;
+  std::string state_dir;     // default: a fresh temporary directory
+};
+int RunDemo(const DemoArgs& args);
+
+int RunRulesShow(const std::string& config_dir);
+int RunWorkflowsShow(const std::string& config_dir);
+
+struct InspectArgs {
+  std::string kind;  // "worker" | "petition"
+  std::string id;
+  std::string state_dir;
+  bool json = false;
+};
+int RunInspect(const InspectArgs& args);
+
+}  // namespace careloop::app

@@ -1,0 +1,202 @@
+#include "pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+
+namespace careloop::app {
+
+Pipeline::Pipeline(const LoadedConfig& config, metrics::Metrics* metrics)
+    : config_(config), metrics_(metrics) {}
+
+Pipeline::~Pipeline() = default;
+
+Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir) {
+  const AppConfig& c = config_.app;
+  state::StoreOptions so = c.store;
+  so.path = state_dir;
+  auto store = state::OpenRocksStore(so);
+  if (!store.ok()) return store.status();
+  store_ = std::move(store).value();
+
+  // Outbound records a previous run wrote but did not see confirmed: send them first.
+  Status st = store_->ForEachOutbox([&](const state::OutboxEntry& e) {
+    pending_.push_back(e);
+    return true;
+  });
+  CARELOOP_RETURN_IF_ERROR(st);
+  if (!pending_.empty()) {
+    spdlog::info("resending {} unconfirmed outbound records from the outbox", pending_.size());
+  }
+
+  kafka::Producer::Options po;
+  po.bootstrap_servers = bootstrap;
+  po.properties = c.kafka_common;
+  for (const auto& [k, v] : c.producer) po.properties[k] = v;
+  auto producer = kafka::Producer::Create(
+      po, [this](std::uint64_t seq, const Status& s) { OnDelivery(seq, s); });
+  if (!producer.ok()) return producer.status();
+  producer_ = std::move(producer).value();
+
+  kafka::Consumer::Options co;
+  co.bootstrap_servers = bootstrap;
+  co.properties = c.kafka_common;
+  for (const auto& [k, v] : c.consumer) co.properties[k] = v;
+  co.group_id = co.properties["group.id"];
+  co.properties.erase("group.id");
+  co.topics = {c.topics.lab_results, c.topics.checkins, c.topics.petitions};
+  state::Store* s = store_.get();
+  auto lookup = [s](std::string_view topic, std::int32_t partition) -> std::optional<std::int64_t> {
+    auto off = s->GetOffset(topic, partition);
+    if (!off.ok()) {
+      spdlog::error("cannot read the stored offset of {}[{}]: {}", topic, partition,
+                    off.status().ToString());
+      return std::nullopt;
+    }
+    return *off;
+  };
+  auto consumer = kafka::Consumer::Create(co, lookup, this);
+  if (!consumer.ok()) return consumer.status();
+  consumer_ = std::move(consumer).value();
+
+  processor_ = std::make_unique<engine::Processor>(*config_.catalog, *config_.rules,
+                                                   *config_.workflows, c.topics, metrics_);
+  txn_ = std::make_unique<engine::Txn>(*store_);
+  return Status::Ok();
+}
+
+void Pipeline::OnAssigned(std::string_view, std::int32_t partition) { owned_[partition]++; }
+
+void Pipeline::OnRevoked(std::string_view, std::int32_t partition) {
+  auto it = owned_.find(partition);
+  if (it != owned_.end() && --it->second <= 0) owned_.erase(it);
+}
+
+void Pipeline::OnRecordsLost(std::string_view topic, std::int32_t partition, std::int64_t from,
+                             std::int64_t to) {
+  if (metrics_) metrics_->RecordsLost(topic, to - from);
+}
+
+void Pipeline::OnDelivery(std::uint64_t seq, const Status& status) {
+  auto it = in_flight_.find(seq);
+  if (it == in_flight_.end()) return;
+  if (status.ok()) {
+    if (metrics_) metrics_->OutputProduced(it->second.topic);
+    delivered_.push_back(seq);
+    in_flight_.erase(it);
+    return;
+  }
+  // Not delivered: keep it in the outbox and send it again.
+  spdlog::warn("delivery to {} failed, will retry: {}", it->second.topic, status.message());
+  if (metrics_) metrics_->DeliveryFailed();
+  pending_.push_front(std::move(it->second));
+  in_flight_.erase(it);
+}
+
+void Pipeline::ProducePending() {
+  while (!pending_.empty()) {
+    state::OutboxEntry& e = pending_.front();
+    Status st = producer_->Produce(e.topic, e.key, e.value, e.seq);
+    if (!st.ok()) {
+      if (st.code() != Status::Code::kUnavailable) {
+        spdlog::error("cannot produce to {}: {}", e.topic, st.ToString());
+      }
+      return;  // queue full or broker trouble: try again after the next poll
+    }
+    std::uint64_t seq = e.seq;
+    in_flight_.emplace(seq, std::move(e));
+    pending_.pop_front();
+  }
+}
+
+Status Pipeline::CommitStep() {
+  for (std::uint64_t seq : delivered_) txn_->RemoveOutbox(seq);
+  delivered_.clear();
+  txn_->Finish(&set_, &emitted_);
+  if (set_.empty()) return Status::Ok();
+  Status st = store_->Apply(set_);
+  if (!st.ok()) {
+    spdlog::critical("state write failed; stopping before any offset moves: {}", st.ToString());
+    return st;
+  }
+  for (auto& e : emitted_) pending_.push_back(std::move(e));
+  emitted_.clear();
+  return Status::Ok();
+}
+
+void Pipeline::Backpressure(const std::atomic<bool>& stop) {
+  const std::int64_t limit = config_.app.max_in_flight;
+  if (!paused_ && outbox_depth() > limit) {
+    spdlog::info("output side slow ({} records unconfirmed): pausing consumption", outbox_depth());
+    if (consumer_->Pause().ok()) paused_ = true;
+  } else if (paused_ && outbox_depth() <= limit / 2) {
+    spdlog::info("output side caught up: resuming consumption");
+    if (consumer_->Resume().ok()) paused_ = false;
+  }
+}
+
+Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
+  const AppConfig& c = config_.app;
+  std::vector<kafka::Message> batch;
+  auto last_tick = std::chrono::steady_clock::now();
+  auto last_timers = last_tick - std::chrono::seconds(1);
+  auto owned = [this](std::int32_t p) { return owned_.count(p) > 0; };
+  Status result;
+  while (!stop.load(std::memory_order_relaxed)) {
+    Status st = consumer_->Poll(c.batch_max, paused_ ? 10 : c.poll_timeout_ms, &batch);
+    if (!st.ok()) spdlog::warn("consumer: {}", st.ToString());
+    for (const kafka::Message& m : batch) {
+      engine::Input in{m.topic, m.partition, m.offset, m.key, m.payload};
+      Status ps = processor_->Process(in, clock_, *txn_);
+      if (!ps.ok()) {
+        spdlog::critical("state read failed; stopping: {}", ps.ToString());
+        return ps;
+      }
+      consumed_[{std::string(m.topic), m.partition}] = m.offset + 1;
+    }
+    // Deadlines: fired by the wall clock, several times a second, input or not.
+    auto steady = std::chrono::steady_clock::now();
+    if (steady - last_timers >= std::chrono::milliseconds(250)) {
+      last_timers = steady;
+      TimeMs now = WallClockNow();
+      std::size_t fired = 0;
+      Status ts = processor_->FireDue(now, now, false, *txn_, 10000, owned, &fired);
+      if (!ts.ok()) {
+        spdlog::critical("state read failed while firing deadlines; stopping: {}", ts.ToString());
+        return ts;
+      }
+      if (fired == 10000) last_timers -= std::chrono::seconds(1);  // more are due: go on
+    }
+    result = CommitStep();
+    if (!result.ok()) return result;
+    ProducePending();
+    producer_->Poll(0);
+    Backpressure(stop);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_tick >= std::chrono::seconds(1)) {
+      last_tick = now;
+      for (const auto& [tp, off] : consumed_) consumer_->CommitAsync(tp.first, tp.second, off);
+      if (metrics_) metrics_->SetOutboxDepth(outbox_depth());
+      if (on_tick_) on_tick_();
+    }
+  }
+  // Shutdown: send what is left, wait for confirmations, record them, close.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(flush_timeout_ms);
+  while (outbox_depth() > 0 && std::chrono::steady_clock::now() < deadline) {
+    ProducePending();
+    producer_->Poll(50);
+  }
+  result = CommitStep();
+  if (outbox_depth() > 0) {
+    spdlog::warn("{} outbound records not yet confirmed; they stay in the outbox for the next run",
+                 outbox_depth());
+  }
+  for (const auto& [tp, off] : consumed_) consumer_->CommitAsync(tp.first, tp.second, off);
+  consumer_->Close();
+  if (metrics_) metrics_->SetOutboxDepth(outbox_depth());
+  if (on_tick_) on_tick_();
+  return result;
+}
+
+}  // namespace careloop::app

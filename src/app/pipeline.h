@@ -1,0 +1,84 @@
+// Pipeline: the live processor. Consumes the input topics as a consumer-group member,
+// applies each batch through the Processor, writes state + outbox + offsets in one
+// atomic WriteSet, then drains the outbox to Kafka with an idempotent producer; an
+// outbox entry is removed only after its delivery report.
+//
+// On start it resumes from the offsets stored in state (never from Kafka's committed
+// ones alone) and re-sends any outbox entries a previous run left unconfirmed.
+//
+// Ownership: borrows the LoadedConfig and Metrics (must outlive it); owns the store,
+// the consumer and the producer. Thread-safety: Run() on one thread; `stop` may be set
+// from any thread (e.g. a signal handler).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "careloop/engine/processor.h"
+#include "careloop/engine/txn.h"
+#include "careloop/kafka/kafka.h"
+#include "careloop/metrics/metrics.h"
+#include "careloop/state/store.h"
+#include "config.h"
+
+namespace careloop::app {
+
+class Pipeline : private kafka::ConsumerListener {
+ public:
+  Pipeline(const LoadedConfig& config, metrics::Metrics* metrics);
+  ~Pipeline() override;
+
+  // Opens the state directory and connects to Kafka at `bootstrap`.
+  Status Open(const std::string& bootstrap, const std::string& state_dir);
+
+  // Processes until `stop` is true (firing deadline timers by the wall clock at least
+  // once a second, also when no input arrives), then flushes the outbox (waiting up to
+  // `flush_timeout_ms` for confirmations) and closes the consumer. Returns non-OK when
+  // state could not be written: nothing after the failed batch was acknowledged.
+  Status Run(const std::atomic<bool>& stop, int flush_timeout_ms = 30000);
+
+  // Called about once a second from Run()'s thread (progress display).
+  void OnTick(std::function<void()> fn) { on_tick_ = std::move(fn); }
+
+  state::Store& store() { return *store_; }
+  std::int64_t outbox_depth() const {
+    return static_cast<std::int64_t>(pending_.size() + in_flight_.size());
+  }
+
+ private:
+  void OnAssigned(std::string_view topic, std::int32_t partition) override;
+  void OnRevoked(std::string_view topic, std::int32_t partition) override;
+  void OnRecordsLost(std::string_view topic, std::int32_t partition, std::int64_t from,
+                     std::int64_t to) override;
+  void OnDelivery(std::uint64_t seq, const Status& status);
+  void ProducePending();
+  Status CommitStep();
+  void Backpressure(const std::atomic<bool>& stop);
+
+  const LoadedConfig& config_;
+  metrics::Metrics* metrics_;
+  std::unique_ptr<state::Store> store_;
+  std::unique_ptr<kafka::Consumer> consumer_;
+  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<engine::Processor> processor_;
+  std::unique_ptr<engine::Txn> txn_;
+  engine::WallClock clock_;
+  state::WriteSet set_;
+  std::vector<state::OutboxEntry> emitted_;
+  std::deque<state::OutboxEntry> pending_;                    // to produce
+  std::unordered_map<std::uint64_t, state::OutboxEntry> in_flight_;  // produced, unconfirmed
+  std::vector<std::uint64_t> delivered_;                      // confirmed, to remove
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> consumed_;  // next offsets
+  std::map<std::int32_t, int> owned_;  // input partition -> assigned topics holding it
+  bool paused_ = false;
+  std::function<void()> on_tick_;
+};
+
+}  // namespace careloop::app

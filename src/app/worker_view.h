@@ -1,0 +1,19 @@
+// Views of a worker file for people: text for `careloop inspect` and the demo summary,
+// JSON for `inspect --json` (and later the HTTP API).
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "careloop/state/worker_file.h"
+
+namespace careloop::app {
+
+void PrintWorkerFile(const state::WorkerFile& file, std::ostream& os);
+std::string WorkerFileJson(const state::WorkerFile& file);
+void PrintPetitionFile(const state::PetitionFile& file, std::ostream& os);
+std::string PetitionFileJson(const state::PetitionFile& file);
+// One line per result: "TG 5.8 mmol/L (red, lipids.tg.red)".
+std::string DescribeResult(const state::StoredResult& r);
+
+}  // namespace careloop::app
