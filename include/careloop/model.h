@@ -58,6 +58,49 @@ struct LabResult {
   std::vector<Measurement> results;
 };
 
+// A decoded native `checkin` event (contract.md): exam roster, contacts, referral and
+// treatment milestones. Optional fields not sent are empty.
+struct Checkin {
+  std::string event_id;
+  std::string worker_id;
+  TimeMs occurred_at = 0;
+  std::string source;
+  // exam_arrival exam_done contact intervention_started referral_accepted
+  // referral_declined hospital_visit treatment_started treatment_completed followup
+  std::string kind;
+  std::string case_id;   // without it: the worker's most urgent open case
+  std::string exam_id;   // required on exam_arrival / exam_done
+  std::string channel;   // phone sms wechat visit; required on contact
+  std::string outcome;   // contact: reached unreachable declined (required);
+                         // hospital_visit: confirmed ruled_out (required)
+  std::string staff_id;
+  std::string plan;       // intervention_started
+  std::string hospital;   // referral_accepted / referral_declined
+  std::string diagnosis;  // hospital_visit; free text, personal data
+  std::string status;     // followup
+};
+
+// A decoded native `petition` event (contract.md). Optional fields not sent are empty.
+struct Petition {
+  std::string event_id;
+  std::string petition_id;
+  std::string worker_id;  // empty for a petition without a worker
+  TimeMs occurred_at = 0;
+  std::string source;
+  // submitted accepted assigned responded resolved closed reopened withdrawn;
+  // hardship: visited assisted not_eligible
+  std::string action;
+  std::string channel;   // app hotline web window station letter meeting
+  std::string category;  // health facility wages social_insurance hardship childcare other
+  // routine | major. Empty when the event does not say: the petition's weight then stays
+  // what an earlier event set, routine by default (the engine applies the default, so
+  // that an `accepted` without a weight cannot turn a major petition routine).
+  std::string weight;
+  std::string handler;  // the person acting
+  std::string summary;  // free text, personal data
+  bool urgent = false;  // `urgent: true`, used on `assisted`
+};
+
 // One part of an input that could not be used: a whole message, or one result of an
 // otherwise good report. `reason` is specific ("unknown unit 'g/L' for test TG").
 struct RejectedItem {

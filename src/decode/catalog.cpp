@@ -1,8 +1,6 @@
 // Catalog lookups and unit conversion. Loading from YAML is in catalog_yaml.cpp.
 #include "careloop/decode/catalog.h"
 
-#include <fmt/format.h>
-
 #include <charconv>
 #include <cmath>
 
@@ -31,11 +29,12 @@ const UnitDef* Catalog::FindUnit(const TestDef& test, std::string_view unit) {
 double ToCanonical(double reported, const UnitDef& unit) {
   double v = reported * unit.multiply / unit.divide;
   if (!std::isfinite(v) || v == 0) return v;
-  // 12 significant digits: "d.ddddddddddde±x".
+  // 12 significant digits: "d.ddddddddddde±x", correctly rounded (no binary noise).
   char buf[40];
-  auto end = fmt::format_to_n(buf, sizeof(buf), "{:.11e}", v).out;
+  auto out = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific, 11);
+  if (out.ec != std::errc()) return v;
   double snapped = v;
-  auto [ptr, ec] = std::from_chars(buf, end, snapped);
+  auto [ptr, ec] = std::from_chars(buf, out.ptr, snapped);
   return ec == std::errc() ? snapped : v;
 }
 

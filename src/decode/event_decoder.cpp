@@ -7,9 +7,11 @@
 #include <cstring>
 
 #include "decode/ascii.h"
+#include "decode/checkin.h"
 #include "decode/fields.h"
 #include "decode/json_value.h"
 #include "decode/lab_result.h"
+#include "decode/petition.h"
 #include "decode/reasons.h"
 
 namespace careloop::decode {
@@ -48,6 +50,8 @@ void RejectWhole(Decoded* out, std::string_view code, std::string reason,
                  std::string_view payload) {
   out->usable = false;
   out->lab.results.clear();
+  out->checkin = Checkin{};
+  out->petition = Petition{};
   out->rejected.clear();
   out->rejected.push_back(
       RejectedItem{std::string(code), std::move(reason), -1, std::string(payload)});
@@ -65,6 +69,8 @@ void ResetDecoded(Decoded* out) {
   lab.exam_id.clear();
   lab.occurred_at = 0;
   lab.results.clear();  // keeps its capacity for the next message
+  out->checkin = Checkin{};
+  out->petition = Petition{};
   out->rejected.clear();
 }
 
@@ -190,26 +196,30 @@ simdjson::error_code EventDecoder::Impl::ScanResults(od::value& v,
 }
 
 bool EventDecoder::Impl::Build(Decoded* out, Fault* fault) {
+  const FieldValue& type = fields[F::kType];
+  if (type.is_string()) out->type = ParseEventType(type.str);
   if (fields.keys.has_duplicate()) {
     fault->code = reason::kDuplicateKey;
     fault->reason = fmt::format("duplicate key {}", Quoted(fields.keys.duplicate()));
     return false;
   }
-  const FieldValue& type = fields[F::kType];
   if (!CheckId(type, "type", kMaxTextBytes, fault)) return false;
-  out->type = ParseEventType(type.str);
   if (!out->type) {
     fault->code = reason::kUnknownType;
     fault->reason = fmt::format("unknown type {} (lab_result checkin petition)", Quoted(type.str));
     return false;
   }
   if (!CheckId(fields[F::kEventId], "event_id", kMaxEventIdBytes, fault)) return false;
-  const bool worker_optional =
-      *out->type == EventType::kPetition && fields[F::kPetitionId].present();
-  if (!(worker_optional && !fields[F::kWorkerId].present()) &&
-      !CheckId(fields[F::kWorkerId], "worker_id", kMaxWorkerIdBytes, fault)) {
+  // A petition may have no worker: then it needs its petition_id (BuildPetition requires
+  // one in any case).
+  const FieldValue& worker = fields[F::kWorkerId];
+  if (*out->type == EventType::kPetition && !worker.present()) {
+    if (!CheckId(fields[F::kPetitionId], "petition_id", kMaxTextBytes, fault)) return false;
+  } else if (!CheckId(worker, "worker_id", kMaxWorkerIdBytes, fault)) {
     return false;
   }
+  // `results` decoded before a later `type` said otherwise belong to no one.
+  if (*out->type != EventType::kLabResult) out->lab.results.clear();
   const FieldValue& occurred = fields[F::kOccurredAt];
   if (!CheckId(occurred, "occurred_at", kMaxTextBytes, fault)) return false;
   auto at = ParseRfc3339(occurred.str);
@@ -222,11 +232,26 @@ bool EventDecoder::Impl::Build(Decoded* out, Fault* fault) {
   switch (*out->type) {
     case EventType::kLabResult:
       return BuildLab(out, *at, fault);
-    case EventType::kCheckin:
-    case EventType::kPetition:
-      fault->code = reason::kUnknownType;
-      fault->reason = fmt::format("type {} is not decoded yet", Quoted(type.str));
-      return false;
+    case EventType::kCheckin: {
+      Checkin& c = out->checkin;
+      if (!BuildCheckin(fields, &c, fault)) return false;
+      c.event_id = out->event_id;
+      c.worker_id = out->worker_id;
+      c.occurred_at = *at;
+      c.source.assign(fields[F::kSource].str);
+      out->usable = true;
+      return true;
+    }
+    case EventType::kPetition: {
+      Petition& p = out->petition;
+      if (!BuildPetition(fields, &p, fault)) return false;
+      p.event_id = out->event_id;
+      p.worker_id = out->worker_id;
+      p.occurred_at = *at;
+      p.source.assign(fields[F::kSource].str);
+      out->usable = true;
+      return true;
+    }
   }
   return false;
 }

@@ -51,8 +51,7 @@ bool CheckOptionalString(const FieldValue& v, std::string_view name, size_t max,
 }
 
 bool CheckEnum(const FieldValue& v, std::string_view name, bool required,
-               std::initializer_list<std::string_view> allowed, std::string_view code,
-               Fault* fault) {
+               std::span<const std::string_view> allowed, std::string_view code, Fault* fault) {
   if (!v.present()) {
     if (!required) return true;
     return Fail(fault, reason::kMissingField, fmt::format("missing field '{}'", name));

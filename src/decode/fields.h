@@ -4,7 +4,7 @@
 #pragma once
 
 #include <array>
-#include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -68,8 +68,7 @@ bool CheckOptionalString(const FieldValue& v, std::string_view name, size_t max,
 // A required (`required`) or optional string that must be one of `allowed`; a bad value
 // gives `code` (the value is not named: the allowed ones are).
 bool CheckEnum(const FieldValue& v, std::string_view name, bool required,
-               std::initializer_list<std::string_view> allowed, std::string_view code,
-               Fault* fault);
+               std::span<const std::string_view> allowed, std::string_view code, Fault* fault);
 // An optional boolean.
 bool CheckOptionalBool(const FieldValue& v, std::string_view name, Fault* fault);
 

@@ -61,7 +61,9 @@ struct Decoded {
   bool usable = false;            // the message (or its good parts) can be applied
   std::string event_id;           // as far as it could be read, for dead-letter context
   std::string worker_id;
-  LabResult lab;  // when type == kLabResult && usable
+  LabResult lab;      // when type == kLabResult && usable
+  Checkin checkin;    // when type == kCheckin && usable
+  Petition petition;  // when type == kPetition && usable
   std::vector<RejectedItem> rejected;
 };
 
