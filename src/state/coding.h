@@ -1,0 +1,40 @@
+// Byte-level encoding helpers for the state store, after LevelDB's util/coding.h.
+//
+// Put* append to a std::string. Get* consume from the front of a std::string_view and
+// return false (leaving the input unspecified) when the bytes are truncated or malformed;
+// they never read past the end of the view.
+//
+// - Varint32/64: little-endian base-128, 1–5 / 1–10 bytes (values).
+// - Varsint64: zig-zag then varint, for signed numbers (times may be negative).
+// - Fixed64: 8 bytes little-endian; doubles are stored as their IEEE-754 bit pattern.
+// - BigEndian32/64: 4 / 8 bytes most significant first, for keys that must sort by number.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace careloop::state {
+
+void PutFixed64(std::string* dst, std::uint64_t value);
+void PutVarint32(std::string* dst, std::uint32_t value);
+void PutVarint64(std::string* dst, std::uint64_t value);
+void PutVarsint64(std::string* dst, std::int64_t value);
+void PutDouble(std::string* dst, double value);
+void PutLengthPrefixedSlice(std::string* dst, std::string_view value);
+void PutBigEndian32(std::string* dst, std::uint32_t value);
+void PutBigEndian64(std::string* dst, std::uint64_t value);
+
+[[nodiscard]] bool GetFixed64(std::string_view* input, std::uint64_t* value);
+[[nodiscard]] bool GetVarint32(std::string_view* input, std::uint32_t* value);
+[[nodiscard]] bool GetVarint64(std::string_view* input, std::uint64_t* value);
+[[nodiscard]] bool GetVarsint64(std::string_view* input, std::int64_t* value);
+[[nodiscard]] bool GetDouble(std::string_view* input, double* value);
+// `value` borrows from the bytes behind `input`.
+[[nodiscard]] bool GetLengthPrefixedSlice(std::string_view* input, std::string_view* value);
+[[nodiscard]] bool GetBigEndian32(std::string_view* input, std::uint32_t* value);
+[[nodiscard]] bool GetBigEndian64(std::string_view* input, std::uint64_t* value);
+
+}  // namespace careloop::state
