@@ -33,7 +33,9 @@ class Feeder {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
   }
-  void Start() { thread_ = std::thread([this] { Loop(); }); }
+  void Start() {
+    thread_ = std::thread([this] { Loop(); });
+  }
   std::uint64_t produced() const { return produced_.load(); }
   bool done() const { return done_.load(); }
   void Stop() { stop_ = true; }
@@ -113,10 +115,10 @@ void PrintSummary(state::Store& store, const metrics::Metrics& m, double seconds
   if (!st.ok()) spdlog::error("reading state for the summary failed: {}", st.ToString());
 
   std::cout << "\n=== careloop demo summary ===\n";
-  std::cout << fmt::format("{:.0f} events consumed in {:.0f} s; {} workers screened; {:.0f} bad "
-                           "inputs sent to dead-letter; {:.0f} duplicates ignored\n",
-                           m.EventsTotal(), seconds, workers, m.DeadLetterTotal(),
-                           m.DuplicatesTotal());
+  std::cout << fmt::format(
+      "{:.0f} events consumed in {:.0f} s; {} workers screened; {:.0f} bad "
+      "inputs sent to dead-letter; {:.0f} duplicates ignored\n",
+      m.EventsTotal(), seconds, workers, m.DeadLetterTotal(), m.DuplicatesTotal());
   std::cout << "Workers by tier (their most urgent open case):\n";
   const char* meaning[] = {"within normal limits", "slight: health education",
                            "mild: health ledger, re-check in 90 days",
@@ -128,7 +130,10 @@ void PrintSummary(state::Store& store, const metrics::Metrics& m, double seconds
   }
   std::cout << "Open cases by condition (red / yellow / green):\n";
   for (const auto& [cond, tiers] : cases_by_condition) {
-    auto get = [&](Tier t) { auto it = tiers.find(t); return it == tiers.end() ? 0 : it->second; };
+    auto get = [&](Tier t) {
+      auto it = tiers.find(t);
+      return it == tiers.end() ? 0 : it->second;
+    };
     std::cout << fmt::format("  {:<14} {:>6} / {:>6} / {:>6}\n", cond, get(Tier::kRed),
                              get(Tier::kYellow), get(Tier::kGreen));
   }
@@ -142,8 +147,8 @@ void PrintSummary(state::Store& store, const metrics::Metrics& m, double seconds
     std::cout << "  " << green_channel_lines[i] << "\n";
   }
   std::cout << "Alerts published: red " << m.AlertsTotal("red") << ", yellow "
-            << m.AlertsTotal("yellow") << ", green " << m.AlertsTotal("green")
-            << ", back to none " << m.AlertsTotal("none") << "\n";
+            << m.AlertsTotal("yellow") << ", green " << m.AlertsTotal("green") << ", back to none "
+            << m.AlertsTotal("none") << "\n";
 }
 
 }  // namespace
@@ -175,7 +180,8 @@ int RunDemo(const DemoArgs& args) {
     state_dir = tmpl;
   }
   std::cout << fmt::format(
-      "careloop demo: embedded broker at {}, {} synthetic workers at {:.0f} events/s, state in {}\n",
+      "careloop demo: embedded broker at {}, {} synthetic workers at {:.0f} events/s, state in "
+      "{}\n",
       (*broker)->bootstrap_servers(), args.workers, args.rate, state_dir);
 
   metrics::Metrics metrics;
@@ -225,8 +231,8 @@ int RunDemo(const DemoArgs& args) {
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
   PrintSummary(pipeline.store(), metrics, secs);
   if (temp_state) {
-    std::cout << "(state kept in " << state_dir << "; try: careloop inspect worker <id> --state-dir "
-              << state_dir << ")\n";
+    std::cout << "(state kept in " << state_dir
+              << "; try: careloop inspect worker <id> --state-dir " << state_dir << ")\n";
   }
   if (!st.ok()) {
     spdlog::error("processor stopped on error: {}", st.ToString());

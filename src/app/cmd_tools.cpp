@@ -68,7 +68,8 @@ int RunGen(const GenArgs& args) {
   }
   Status st = (*producer)->Flush(60000);
   if (!st.ok() || failed > 0) {
-    spdlog::error("{} of {} events not delivered {}", failed.load(), n, st.ok() ? "" : st.ToString());
+    spdlog::error("{} of {} events not delivered {}", failed.load(), n,
+                  st.ok() ? "" : st.ToString());
     return 1;
   }
   spdlog::info("produced {} events", n);
@@ -107,38 +108,39 @@ int RunInspect(const InspectArgs& args) {
   }
   bool found = false;
   const bool petition = args.kind == "petition";
-  Status st = (*store)->ForEachEntity(
-      petition ? state::EntityKind::kPetition : state::EntityKind::kWorker,
-      [&](std::int32_t, std::string_view id, std::string_view bytes) {
-        if (id != args.id) return true;
-        if (petition) {
-          auto pf = state::DecodePetitionFile(bytes);
-          if (!pf.ok()) {
-            spdlog::error("stored file of {} cannot be decoded: {}", args.id, pf.status().ToString());
-            return false;
-          }
-          found = true;
-          if (args.json) {
-            std::cout << PetitionFileJson(*pf) << "\n";
-          } else {
-            PrintPetitionFile(*pf, std::cout);
-          }
-          return false;
-        }
-        auto file = state::DecodeWorkerFile(bytes);
-        if (!file.ok()) {
-          spdlog::error("stored file of {} cannot be decoded: {}", args.id,
-                        file.status().ToString());
-          return false;
-        }
-        found = true;
-        if (args.json) {
-          std::cout << WorkerFileJson(*file) << "\n";
-        } else {
-          PrintWorkerFile(*file, std::cout);
-        }
-        return false;
-      });
+  Status st =
+      (*store)->ForEachEntity(petition ? state::EntityKind::kPetition : state::EntityKind::kWorker,
+                              [&](std::int32_t, std::string_view id, std::string_view bytes) {
+                                if (id != args.id) return true;
+                                if (petition) {
+                                  auto pf = state::DecodePetitionFile(bytes);
+                                  if (!pf.ok()) {
+                                    spdlog::error("stored file of {} cannot be decoded: {}",
+                                                  args.id, pf.status().ToString());
+                                    return false;
+                                  }
+                                  found = true;
+                                  if (args.json) {
+                                    std::cout << PetitionFileJson(*pf) << "\n";
+                                  } else {
+                                    PrintPetitionFile(*pf, std::cout);
+                                  }
+                                  return false;
+                                }
+                                auto file = state::DecodeWorkerFile(bytes);
+                                if (!file.ok()) {
+                                  spdlog::error("stored file of {} cannot be decoded: {}", args.id,
+                                                file.status().ToString());
+                                  return false;
+                                }
+                                found = true;
+                                if (args.json) {
+                                  std::cout << WorkerFileJson(*file) << "\n";
+                                } else {
+                                  PrintWorkerFile(*file, std::cout);
+                                }
+                                return false;
+                              });
   if (!st.ok()) {
     spdlog::error("reading state failed: {}", st.ToString());
     return 1;

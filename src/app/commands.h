@@ -48,10 +48,10 @@ int RunGen(const GenArgs& args);
 struct DemoArgs {
   std::string config_dir = "config";
   std::uint64_t workers = 25000;
-  double rate = 1500;        // events per second offered
-  double duration_s = 50;    // stop after this long at the most
+  double rate = 1500;      // events per second offered
+  double duration_s = 50;  // stop after this long at the most
   std::uint64_t seed = 42;
-  std::string state_dir;     // default: a fresh temporary directory
+  std::string state_dir;  // default: a fresh temporary directory
 };
 int RunDemo(const DemoArgs& args);
 

@@ -21,8 +21,8 @@ Status ReadProps(const std::string& file, const YAML::Node& node, const char* na
   if (!node.IsMap()) return Bad(file, node, fmt::format("kafka.{} must be a map", name));
   for (const auto& kv : node) {
     if (!kv.second.IsScalar()) {
-      return Bad(file, kv.second, fmt::format("kafka.{}.{} must be a scalar", name,
-                                              kv.first.as<std::string>()));
+      return Bad(file, kv.second,
+                 fmt::format("kafka.{}.{} must be a scalar", name, kv.first.as<std::string>()));
     }
     (*out)[kv.first.as<std::string>()] = kv.second.as<std::string>();
   }
@@ -60,10 +60,10 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
   if (auto t = root["topics"]) {
     engine::Topics& tp = c->topics;
     std::pair<const char*, std::string*> names[] = {
-        {"lab_results", &tp.lab_results},     {"checkins", &tp.checkins},
-        {"petitions", &tp.petitions},         {"alerts", &tp.alerts},
-        {"alerts_red", &tp.alerts_red},       {"notifications", &tp.notifications},
-        {"referrals", &tp.referrals},         {"escalations", &tp.escalations},
+        {"lab_results", &tp.lab_results}, {"checkins", &tp.checkins},
+        {"petitions", &tp.petitions},     {"alerts", &tp.alerts},
+        {"alerts_red", &tp.alerts_red},   {"notifications", &tp.notifications},
+        {"referrals", &tp.referrals},     {"escalations", &tp.escalations},
         {"dead_letter", &tp.dead_letter}};
     for (const auto& kv : t) {
       std::string k = kv.first.as<std::string>();
@@ -78,20 +78,25 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
       if (!known) return Bad(file, kv.first, fmt::format("unknown topic role '{}'", k));
     }
   }
-  CARELOOP_RETURN_IF_ERROR(ReadScalar(file, root["broker"], "broker", "partitions", &c->broker_partitions));
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, root["broker"], "broker", "partitions", &c->broker_partitions));
   if (c->broker_partitions < 1 || c->broker_partitions > 1000) {
     return Bad(file, root["broker"]["partitions"], "broker.partitions must be 1..1000");
   }
   auto st = root["state"];
-  CARELOOP_RETURN_IF_ERROR(ReadScalar(file, st, "state", "block_cache_mb", &c->store.block_cache_mb));
-  CARELOOP_RETURN_IF_ERROR(ReadScalar(file, st, "state", "write_buffer_mb", &c->store.write_buffer_mb));
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, st, "state", "block_cache_mb", &c->store.block_cache_mb));
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, st, "state", "write_buffer_mb", &c->store.write_buffer_mb));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, st, "state", "sync_writes", &c->store.sync_writes));
   auto pr = root["processing"];
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "batch_max", &c->batch_max));
-  CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "poll_timeout_ms", &c->poll_timeout_ms));
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, pr, "processing", "poll_timeout_ms", &c->poll_timeout_ms));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "max_in_flight", &c->max_in_flight));
   if (c->batch_max < 1) return Bad(file, pr["batch_max"], "processing.batch_max must be >= 1");
-  if (c->max_in_flight < 1) return Bad(file, pr["max_in_flight"], "processing.max_in_flight must be >= 1");
+  if (c->max_in_flight < 1)
+    return Bad(file, pr["max_in_flight"], "processing.max_in_flight must be >= 1");
   auto f = root["files"];
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, f, "files", "tests", &c->tests_file));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, f, "files", "rules", &c->rules_file));

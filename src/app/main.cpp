@@ -1,7 +1,7 @@
 // careloop: the executable. Parses the command line and hands over to a subcommand.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.h"
 
@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
   auto* cwf = app.add_subcommand("workflows", "Workflow definitions (topologies/)");
   cwf->require_subcommand(1);
   auto* cwshow = cwf->add_subcommand("show", "Print every workflow: states, deadlines, handlers");
-  cwshow->add_option("--config", workflows_config, "Configuration directory")->capture_default_str();
+  cwshow->add_option("--config", workflows_config, "Configuration directory")
+      ->capture_default_str();
 
   InspectArgs inspect;
   auto* ci = app.add_subcommand("inspect", "Print a stored file (offline, read-only)");

@@ -72,9 +72,9 @@ class Pipeline : private kafka::ConsumerListener {
   engine::WallClock clock_;
   state::WriteSet set_;
   std::vector<state::OutboxEntry> emitted_;
-  std::deque<state::OutboxEntry> pending_;                    // to produce
-  std::unordered_map<std::uint64_t, state::OutboxEntry> in_flight_;  // produced, unconfirmed
-  std::vector<std::uint64_t> delivered_;                      // confirmed, to remove
+  std::deque<state::OutboxEntry> pending_;                                 // to produce
+  std::unordered_map<std::uint64_t, state::OutboxEntry> in_flight_;        // produced, unconfirmed
+  std::vector<std::uint64_t> delivered_;                                   // confirmed, to remove
   std::map<std::pair<std::string, std::int32_t>, std::int64_t> consumed_;  // next offsets
   std::map<std::int32_t, int> owned_;  // input partition -> assigned topics holding it
   bool paused_ = false;

@@ -8,9 +8,9 @@ namespace careloop::app {
 
 std::string DescribeResult(const state::StoredResult& r) {
   const Observation& o = r.m.obs;
-  std::string what = o.qualitative
-                         ? fmt::format("{} {}{}", o.test, o.finding, o.hpv.empty() ? "" : " hpv " + o.hpv)
-                         : fmt::format("{} {:g} {}", o.test, o.value, r.m.unit);
+  std::string what = o.qualitative ? fmt::format("{} {}{}", o.test, o.finding,
+                                                 o.hpv.empty() ? "" : " hpv " + o.hpv)
+                                   : fmt::format("{} {:g} {}", o.test, o.value, r.m.unit);
   if (r.tier == Tier::kNone) return what;
   return fmt::format("{} ({}, {})", what, TierName(r.tier), r.rule_id);
 }
@@ -29,12 +29,11 @@ void PrintWorkerFile(const state::WorkerFile& f, std::ostream& os) {
                         FormatRfc3339(r.occurred_at));
     }
     for (const auto& k : c.cases) {
-      os << fmt::format("    case {}  {}  tier {}{}{}  opened {}{}\n", k.case_id,
-                        k.open ? "open" : "closed", TierName(k.tier),
-                        k.green_channel ? " green-channel" : "",
-                        k.tier == Tier::kRed && k.critical ? " critical" : "",
-                        FormatRfc3339(k.opened_at),
-                        k.open ? "" : "  closed " + FormatRfc3339(k.closed_at));
+      os << fmt::format(
+          "    case {}  {}  tier {}{}{}  opened {}{}\n", k.case_id, k.open ? "open" : "closed",
+          TierName(k.tier), k.green_channel ? " green-channel" : "",
+          k.tier == Tier::kRed && k.critical ? " critical" : "", FormatRfc3339(k.opened_at),
+          k.open ? "" : "  closed " + FormatRfc3339(k.closed_at));
       if (!k.wf.state.empty()) {
         os << fmt::format("      stage {}", k.wf.state);
         for (const auto& [a, v] : k.wf.attrs) os << fmt::format("  {} {}", a, v);
@@ -55,12 +54,15 @@ void PrintWorkerFile(const state::WorkerFile& f, std::ostream& os) {
     os << fmt::format("  exam {}  {}{}{}\n", x.exam_id,
                       x.done_at ? "done " + FormatRfc3339(x.done_at) : "no exam_done check-in",
                       x.results_received ? ", results received" : ", results pending",
-                      x.wf.deadlines.empty() ? "" : ", results deadline " + FormatRfc3339(x.wf.deadlines[0].next_due));
+                      x.wf.deadlines.empty()
+                          ? ""
+                          : ", results deadline " + FormatRfc3339(x.wf.deadlines[0].next_due));
   }
   for (const auto& p : f.petitions) os << fmt::format("  petition {}\n", p);
   for (const auto& e : f.log) {
     os << fmt::format("  log {}  {} {}  event {}{}{}\n", FormatRfc3339(e.at), e.what, e.to,
-                      e.event_id, e.who.empty() ? "" : "  by " + e.who, e.note.empty() ? "" : "  " + e.note);
+                      e.event_id, e.who.empty() ? "" : "  by " + e.who,
+                      e.note.empty() ? "" : "  " + e.note);
   }
 }
 
@@ -73,12 +75,13 @@ void PrintPetitionFile(const state::PetitionFile& p, std::ostream& os) {
   os << fmt::format("  submitted {}  accepted {}  responded {}  closed {}\n", t(p.submitted_at),
                     t(p.accepted_at), t(p.responded_at), t(p.closed_at));
   for (const auto& d : p.wf.deadlines) {
-    os << fmt::format("  deadline {} step {} due {}\n", d.name, d.next_step + 1, FormatRfc3339(d.next_due));
+    os << fmt::format("  deadline {} step {} due {}\n", d.name, d.next_step + 1,
+                      FormatRfc3339(d.next_due));
   }
   for (const auto& e : p.history) {
     os << fmt::format("    {}  {} {}{}  event {}{}{}\n", FormatRfc3339(e.at), e.what, e.from,
-                      e.to.empty() ? "" : " -> " + e.to, e.event_id, e.who.empty() ? "" : "  by " + e.who,
-                      e.note.empty() ? "" : "  " + e.note);
+                      e.to.empty() ? "" : " -> " + e.to, e.event_id,
+                      e.who.empty() ? "" : "  by " + e.who, e.note.empty() ? "" : "  " + e.note);
   }
 }
 

@@ -238,7 +238,8 @@ void HealthCases::Evaluate(const LabResult& lab, TimeMs now, std::int32_t partit
   rec.emitted_at = now;
   std::string json = AlertJson(rec);
   txn.Emit(topics_.alerts, file->worker_id, json, rec.id);
-  if (eval.tier == Tier::kRed) txn.Emit(topics_.alerts_red, file->worker_id, std::move(json), rec.id);
+  if (eval.tier == Tier::kRed)
+    txn.Emit(topics_.alerts_red, file->worker_id, std::move(json), rec.id);
   if (metrics_) {
     metrics_->Alert(TierName(eval.tier), cond->condition);
     if (eval.green_channel && !previous_gc) metrics_->GreenChannelOpened();

@@ -26,7 +26,11 @@ class HealthCases {
   HealthCases(const decode::Catalog& catalog, const rules::RuleSet& rules,
               const WorkflowSet& workflows, const WorkflowHost& host, const Topics& topics,
               metrics::Metrics* metrics)
-      : catalog_(catalog), rules_(rules), workflows_(workflows), host_(host), topics_(topics),
+      : catalog_(catalog),
+        rules_(rules),
+        workflows_(workflows),
+        host_(host),
+        topics_(topics),
         metrics_(metrics) {}
 
   // Applies `lab` to `file` at clock `now`; outputs go into `txn`.
@@ -36,7 +40,8 @@ class HealthCases {
   // The case's workflow subject (for check-ins and timers).
   Subject CaseSubject(std::int32_t partition, state::WorkerFile* file, state::ConditionFile* cond,
                       state::CaseRecord* kase) const;
-  Subject ExamSubject(std::int32_t partition, state::WorkerFile* file, state::ExamRecord* exam) const;
+  Subject ExamSubject(std::int32_t partition, state::WorkerFile* file,
+                      state::ExamRecord* exam) const;
 
  private:
   // Stores one result; returns false when it does not change the latest results.

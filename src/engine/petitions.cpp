@@ -2,7 +2,12 @@
 
 #include <algorithm>
 
+#include "careloop/engine/petition_stats.h"
+
 namespace careloop::engine {
+
+const char* const Petitions::kStatsKey = "stats/petitions";
+
 namespace {
 
 void SetAttr(state::WorkflowState* wf, const std::string& key, const std::string& value) {
@@ -35,6 +40,41 @@ Subject Petitions::PetitionSubject(std::int32_t partition, state::PetitionFile* 
   return s;
 }
 
+Status Petitions::UpdateStats(const state::PetitionFile& file, const std::string& before,
+                              TimeMs now, int level1_escalations, Txn& txn) const {
+  const std::string& after = file.wf.state;
+  if (before == after && level1_escalations == 0) return Status::Ok();
+  auto text = txn.Meta(kStatsKey);
+  if (!text.ok()) return text.status();
+  auto stats = PetitionStats::Decode(*text);
+  if (!stats.ok()) return stats.status();
+  PetitionStats& s = *stats;
+  const workflow::Definition* def = workflows_.Find(file.wf.workflow);
+  auto open = [&](const std::string& st) {
+    return !st.empty() && st != (def ? def->initial : "new") && !(def && def->IsTerminal(st));
+  };
+  if (before != after) {
+    s.MoveOpen(file.category.empty() ? "other" : file.category, before, after, open(before),
+               open(after));
+    const bool petition = file.wf.workflow == "petition";
+    if (petition && after == "submitted" && !open(before)) s.submitted++;
+    if (petition && after == "accepted" && file.accepted_at == now) {
+      s.accepted++;
+      if (file.submitted_at != 0 && now - file.submitted_at <= 24 * kHour) s.accepted_within_24h++;
+    }
+    if (petition && after == "responded" && file.responded_at == now) {
+      s.responded[file.weight]++;
+      TimeMs limit = file.weight == "major" ? 90 * kDay : 3 * kDay;
+      if (file.accepted_at != 0 && now - file.accepted_at <= limit)
+        s.responded_on_time[file.weight]++;
+      if (file.submitted_at != 0) s.ObserveResponse(file.submitted_at, now);
+    }
+  }
+  s.overdue_escalations += static_cast<std::uint64_t>(level1_escalations);
+  txn.PutMeta(kStatsKey, s.Encode());
+  return Status::Ok();
+}
+
 Status Petitions::Apply(const Petition& p, TimeMs now, std::int32_t partition, Txn& txn) const {
   bool created = false;
   auto pf = txn.Petition(partition, p.petition_id, &created);
@@ -46,7 +86,8 @@ Status Petitions::Apply(const Petition& p, TimeMs now, std::int32_t partition, T
   if (file->channel.empty()) file->channel = p.channel;
   if (file->summary.empty()) file->summary = p.summary;
   // The weight decides the response limit: a submission or acceptance that names it sets it.
-  if (!p.weight.empty() && (p.action == "submitted" || p.action == "accepted" || file->weight.empty())) {
+  if (!p.weight.empty() &&
+      (p.action == "submitted" || p.action == "accepted" || file->weight.empty())) {
     file->weight = p.weight;
   }
   if (file->weight.empty()) file->weight = "routine";
@@ -62,8 +103,10 @@ Status Petitions::Apply(const Petition& p, TimeMs now, std::int32_t partition, T
   host_.Send(s, p.action, f, cause, txn);
   const std::string& after = file->wf.state;
   if (before != after) {
-    if (after == "submitted" || after == "reported") file->submitted_at = now;
-    if ((after == "accepted" || after == "visited") && file->accepted_at == 0) file->accepted_at = now;
+    if ((after == "submitted" || after == "reported") && file->submitted_at == 0)
+      file->submitted_at = now;
+    if ((after == "accepted" || after == "visited") && file->accepted_at == 0)
+      file->accepted_at = now;
     if ((after == "responded" || after == "assisted" || after == "not_eligible") &&
         file->responded_at == 0) {
       file->responded_at = now;
@@ -71,6 +114,7 @@ Status Petitions::Apply(const Petition& p, TimeMs now, std::int32_t partition, T
     if (s.def->IsTerminal(after)) file->closed_at = now;
   }
   txn.MarkPetitionDirty(partition, file->petition_id);
+  CARELOOP_RETURN_IF_ERROR(UpdateStats(*file, before, now, 0, txn));
 
   // The worker's file lists their petitions beside their health cases.
   if (!file->worker_id.empty()) {

@@ -15,6 +15,7 @@ namespace careloop::engine {
 
 class Petitions {
  public:
+  static const char* const kStatsKey;  // meta key of the PetitionStats
   Petitions(const WorkflowSet& workflows, const WorkflowHost& host)
       : workflows_(workflows), host_(host) {}
 
@@ -22,6 +23,11 @@ class Petitions {
   Status Apply(const Petition& p, TimeMs now, std::int32_t partition, Txn& txn) const;
 
   Subject PetitionSubject(std::int32_t partition, state::PetitionFile* file) const;
+
+  // Keeps the dashboard figures (PetitionStats) right after a stage change or a
+  // deadline: `before` is the stage before, `escalations` how many level-1 escalations.
+  Status UpdateStats(const state::PetitionFile& file, const std::string& before, TimeMs now,
+                     int level1_escalations, Txn& txn) const;
 
  private:
   const WorkflowSet& workflows_;

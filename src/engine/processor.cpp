@@ -42,9 +42,12 @@ namespace {
 
 std::string_view TopicForType(const Topics& t, decode::EventType type) {
   switch (type) {
-    case decode::EventType::kLabResult: return t.lab_results;
-    case decode::EventType::kCheckin: return t.checkins;
-    case decode::EventType::kPetition: return t.petitions;
+    case decode::EventType::kLabResult:
+      return t.lab_results;
+    case decode::EventType::kCheckin:
+      return t.checkins;
+    case decode::EventType::kPetition:
+      return t.petitions;
   }
   return t.lab_results;
 }
@@ -52,9 +55,12 @@ std::string_view TopicForType(const Topics& t, decode::EventType type) {
 std::optional<TimeMs> EventTime(const decode::Decoded& d) {
   if (!d.usable || !d.type) return std::nullopt;
   switch (*d.type) {
-    case decode::EventType::kLabResult: return d.lab.occurred_at;
-    case decode::EventType::kCheckin: return d.checkin.occurred_at;
-    case decode::EventType::kPetition: return d.petition.occurred_at;
+    case decode::EventType::kLabResult:
+      return d.lab.occurred_at;
+    case decode::EventType::kCheckin:
+      return d.checkin.occurred_at;
+    case decode::EventType::kPetition:
+      return d.petition.occurred_at;
   }
   return std::nullopt;
 }
@@ -99,7 +105,8 @@ Status Processor::Process(const Input& input, Clock& clock, Txn& txn) {
     std::string payload_hash = std::to_string(HashParts({input.payload}));
     for (const RejectedItem& item : d.rejected) {
       DeadLetterRecord rec;
-      rec.id = MakeId("dl-", {d.event_id, payload_hash, std::to_string(item.index), item.reason_code});
+      rec.id =
+          MakeId("dl-", {d.event_id, payload_hash, std::to_string(item.index), item.reason_code});
       rec.item = &item;
       rec.event_id = d.event_id;
       rec.worker_id = d.worker_id;
@@ -159,10 +166,14 @@ Status Processor::FireDue(TimeMs until, TimeMs now, bool at_due_time, Txn& txn, 
       if (!pf.ok()) return pf.status();
       if (created) continue;  // nothing to fire for
       Subject s = im.petitions.PetitionSubject(t.partition, *pf);
-      ok = im.host.Fire(s, ref, t.due, at, txn);
+      std::string before = (*pf)->wf.state;
+      int escalations = 0;
+      ok = im.host.Fire(s, ref, t.due, at, txn, &escalations);
       if (ok) {
         if (s.def->IsTerminal((*pf)->wf.state) && (*pf)->closed_at == 0) (*pf)->closed_at = at;
         txn.MarkPetitionDirty(t.partition, ref.entity_id);
+        int level1 = ref.step == 0 ? escalations : 0;
+        CARELOOP_RETURN_IF_ERROR(im.petitions.UpdateStats(**pf, before, at, level1, txn));
       }
     } else {
       bool created = false;

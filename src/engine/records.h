@@ -86,7 +86,7 @@ std::string EscalationJson(const EscalationRecord& e);
 struct ReferralRecord {
   std::string id;
   std::string_view worker_id, case_id, condition, hospital, rules_version, cause_event_id;
-  const std::vector<state::StoredResult>* findings = nullptr;  // those in a tier go in
+  const std::vector<state::StoredResult>* findings = nullptr;    // those in a tier go in
   const std::vector<std::vector<std::string>>* loinc = nullptr;  // per finding: LOINC codes
   TimeMs emitted_at = 0;
 };

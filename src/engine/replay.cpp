@@ -36,8 +36,8 @@ std::string ReplayLine(std::string_view topic, std::string_view key, std::string
 }
 
 Result<ReplayStats> Replay(const decode::Catalog& catalog, const rules::RuleSet& rules,
-                           const WorkflowSet& workflows, const Topics& topics, state::Store& store, std::istream& in,
-                           std::optional<TimeMs> until, const OutputFn& out,
+                           const WorkflowSet& workflows, const Topics& topics, state::Store& store,
+                           std::istream& in, std::optional<TimeMs> until, const OutputFn& out,
                            metrics::Metrics* metrics) {
   Processor processor(catalog, rules, workflows, topics, metrics);
   EventTimeClock clock;
@@ -70,7 +70,8 @@ Result<ReplayStats> Replay(const decode::Catalog& catalog, const rules::RuleSet&
     clock.AdvanceTo(*until);
     std::size_t fired = 1;
     while (fired > 0) {
-      CARELOOP_RETURN_IF_ERROR(processor.FireDue(clock.now(), clock.now(), true, txn, 1000, nullptr, &fired));
+      CARELOOP_RETURN_IF_ERROR(
+          processor.FireDue(clock.now(), clock.now(), true, txn, 1000, nullptr, &fired));
       CARELOOP_RETURN_IF_ERROR(commit());
     }
   }

@@ -94,7 +94,8 @@ void Txn::SetTimer(state::Timer timer) {
 
 void Txn::RemoveTimer(TimeMs due, std::string_view timer_id) {
   std::string id(timer_id);
-  std::erase_if(timers_put_, [&](const state::Timer& t) { return t.due == due && t.timer_id == id; });
+  std::erase_if(timers_put_,
+                [&](const state::Timer& t) { return t.due == due && t.timer_id == id; });
   timers_removed_.emplace(due, std::move(id));
 }
 

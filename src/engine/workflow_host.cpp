@@ -64,7 +64,8 @@ workflow::Instance ToInstance(const state::WorkflowState& s) {
   workflow::Instance inst;
   inst.started = !s.workflow.empty();
   inst.state = s.state;
-  for (const auto& d : s.deadlines) inst.deadlines.push_back({d.name, d.started_at, d.next_step, d.next_due});
+  for (const auto& d : s.deadlines)
+    inst.deadlines.push_back({d.name, d.started_at, d.next_step, d.next_due});
   for (const auto& [k, v] : s.counters) inst.counters[k] = v;
   for (const auto& [k, v] : s.attrs) inst.attrs[k] = v;
   return inst;
@@ -73,7 +74,8 @@ workflow::Instance ToInstance(const state::WorkflowState& s) {
 void FromInstance(const workflow::Instance& inst, state::WorkflowState* s) {
   s->state = inst.state;
   s->deadlines.clear();
-  for (const auto& d : inst.deadlines) s->deadlines.push_back({d.name, d.started_at, d.next_step, d.next_due});
+  for (const auto& d : inst.deadlines)
+    s->deadlines.push_back({d.name, d.started_at, d.next_step, d.next_due});
   s->counters.assign(inst.counters.begin(), inst.counters.end());
   s->attrs.assign(inst.attrs.begin(), inst.attrs.end());
 }
@@ -104,11 +106,15 @@ bool WorkflowHost::Send(Subject& s, std::string_view event, const workflow::Fiel
   return matched;
 }
 
-bool WorkflowHost::Fire(Subject& s, const TimerRef& t, TimeMs scheduled_at, TimeMs now,
-                        Txn& txn) const {
+bool WorkflowHost::Fire(Subject& s, const TimerRef& t, TimeMs scheduled_at, TimeMs now, Txn& txn,
+                        int* escalations) const {
   workflow::Instance inst = ToInstance(*s.stored);
   std::vector<workflow::Effect> fx;
   if (!workflow::Fire(*s.def, &inst, t.deadline, t.step, scheduled_at, now, &fx)) return false;
+  if (escalations) {
+    *escalations = 0;
+    for (const auto& e : fx) *escalations += e.kind == workflow::Effect::Kind::kEscalate ? 1 : 0;
+  }
   Cause cause;
   cause.event_id = fmt::format("timer:{}#{}@{}", t.deadline, t.step, FormatRfc3339(scheduled_at));
   cause.now = now;
@@ -117,8 +123,9 @@ bool WorkflowHost::Fire(Subject& s, const TimerRef& t, TimeMs scheduled_at, Time
   e.event_id = cause.event_id;
   e.what = "deadline";
   e.to = inst.state;
-  e.note = fmt::format("{} step {} due {}{}", t.deadline, t.step + 1, FormatRfc3339(scheduled_at),
-                       now > scheduled_at ? fmt::format(", fired {} s late", (now - scheduled_at) / 1000) : "");
+  e.note = fmt::format(
+      "{} step {} due {}{}", t.deadline, t.step + 1, FormatRfc3339(scheduled_at),
+      now > scheduled_at ? fmt::format(", fired {} s late", (now - scheduled_at) / 1000) : "");
   s.history->push_back(std::move(e));
   Apply(s, fx, cause, inst, txn, t.deadline);
   return true;
@@ -168,7 +175,8 @@ void WorkflowHost::Apply(Subject& s, const std::vector<workflow::Effect>& fx, co
         r.ref = ref;
         r.escalated_stage = e.stage;
         r.level = e.level;
-        r.reason = e.reason.empty() ? "deadline missed" : e.reason;
+        r.reason =
+            e.reason.empty() ? std::string_view("deadline missed") : std::string_view(e.reason);
         std::string_view responsible = Attr(inst, "responsible");
         if (responsible.empty()) responsible = Attr(inst, "staff");
         r.responsible = responsible;
@@ -179,7 +187,9 @@ void WorkflowHost::Apply(Subject& s, const std::vector<workflow::Effect>& fx, co
         r.id = MakeId("es-", {s.instance_id, e.stage, std::to_string(e.level),
                               std::to_string(e.scheduled_at), r.reason});
         txn.Emit(topics_.escalations, s.key, EscalationJson(r), r.id);
-        if (metrics_) metrics_->DeadlineMissed(s.def->reports_as, e.stage, e.level, e.fired_at - e.scheduled_at);
+        if (metrics_)
+          metrics_->DeadlineMissed(s.def->reports_as, e.stage, e.level,
+                                   e.fired_at - e.scheduled_at);
         break;
       }
       case K::kEmit: {

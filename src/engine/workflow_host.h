@@ -25,11 +25,11 @@ struct Subject {
   std::vector<state::CaseEvent>* history = nullptr;
   char entity_kind = 'W';  // 'W' worker file, 'P' petition file
   std::int32_t partition = 0;
-  std::string entity_id;      // worker_id or petition_id
-  char instance_kind = 'c';   // 'c' case, 'e' exam, 'p' petition
-  std::string instance_id;    // case_id, exam_id or petition_id
-  std::string worker_id;      // "" when unknown (petitions)
-  std::string key;            // Kafka key of the outputs
+  std::string entity_id;     // worker_id or petition_id
+  char instance_kind = 'c';  // 'c' case, 'e' exam, 'p' petition
+  std::string instance_id;   // case_id, exam_id or petition_id
+  std::string worker_id;     // "" when unknown (petitions)
+  std::string key;           // Kafka key of the outputs
   // Cases only:
   std::string condition;
   Tier tier = Tier::kNone;
@@ -70,7 +70,9 @@ class WorkflowHost {
             Txn& txn) const;
 
   // Fires one timer step. Returns false when it was stale (nothing emitted).
-  bool Fire(Subject& s, const TimerRef& t, TimeMs scheduled_at, TimeMs now, Txn& txn) const;
+  // `*escalations` (optional) receives how many escalations it emitted.
+  bool Fire(Subject& s, const TimerRef& t, TimeMs scheduled_at, TimeMs now, Txn& txn,
+            int* escalations = nullptr) const;
 
  private:
   void Apply(Subject& s, const std::vector<workflow::Effect>& fx, const Cause& cause,

@@ -211,7 +211,8 @@ std::string ReferralJson(const ReferralRecord& r) {
     w.EndObject();
     S(w, "effectiveDateTime", FormatRfc3339(f.occurred_at));
     if (f.m.obs.qualitative) {
-      S(w, "valueString", f.m.obs.hpv.empty() ? f.m.obs.finding : f.m.obs.finding + " hpv " + f.m.obs.hpv);
+      S(w, "valueString",
+        f.m.obs.hpv.empty() ? f.m.obs.finding : f.m.obs.finding + " hpv " + f.m.obs.hpv);
     } else {
       w.Key("valueQuantity");
       w.StartObject();

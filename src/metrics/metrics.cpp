@@ -54,10 +54,11 @@ struct Metrics::Impl {
                                  .Help("Output deliveries that failed and were retried")
                                  .Register(*registry)
                                  .Add({});
-  Family<Counter>& missed = BuildCounter()
-                                .Name("careloop_deadlines_missed_total")
-                                .Help("Workflow deadlines missed (escalations), by workflow, stage, level")
-                                .Register(*registry);
+  Family<Counter>& missed =
+      BuildCounter()
+          .Name("careloop_deadlines_missed_total")
+          .Help("Workflow deadlines missed (escalations), by workflow, stage, level")
+          .Register(*registry);
   prometheus::Histogram& timer_lateness =
       prometheus::BuildHistogram()
           .Name("careloop_timer_lateness_seconds")
@@ -121,7 +122,9 @@ void Metrics::Alert(std::string_view tier, std::string_view condition) {
 void Metrics::DeadlineMissed(std::string_view workflow, std::string_view stage, int level,
                              std::int64_t lateness_ms) {
   std::string w(workflow), s(stage), l = std::to_string(level);
-  impl_->Get(impl_->missed, "dm|" + w + "|" + s + "|" + l, {{"workflow", w}, {"stage", s}, {"level", l}})
+  impl_
+      ->Get(impl_->missed, "dm|" + w + "|" + s + "|" + l,
+            {{"workflow", w}, {"stage", s}, {"level", l}})
       .Increment();
 }
 void Metrics::TimerFired(std::int64_t lateness_ms) {
@@ -137,11 +140,10 @@ void Metrics::OutputProduced(std::string_view topic) {
   impl_->Get(impl_->produced, "op|" + t, {{"topic", t}}).Increment();
 }
 void Metrics::DeliveryFailed() { impl_->delivery_failed.Increment(); }
-void Metrics::SetOutboxDepth(std::int64_t depth) {
-  impl_->outbox.Set(static_cast<double>(depth));
-}
+void Metrics::SetOutboxDepth(std::int64_t depth) { impl_->outbox.Set(static_cast<double>(depth)); }
 void Metrics::SetInfo(std::string_view version, std::string_view rules_version) {
-  impl_->info.Add({{"version", std::string(version)}, {"rules_version", std::string(rules_version)}})
+  impl_->info
+      .Add({{"version", std::string(version)}, {"rules_version", std::string(rules_version)}})
       .Set(1);
 }
 

@@ -95,7 +95,8 @@ TEST_CASE("broker + kcat + run give the same alerts as replay, id for id", "[kaf
       rapidjson::Document d;
       d.Parse(line.c_str());
       std::string key;
-      if (!d.HasParseError() && d.IsObject() && d.HasMember("worker_id") && d["worker_id"].IsString()) {
+      if (!d.HasParseError() && d.IsObject() && d.HasMember("worker_id") &&
+          d["worker_id"].IsString()) {
         key = d["worker_id"].GetString();
       }
       REQUIRE(line.find('\t') == std::string::npos);
@@ -115,8 +116,8 @@ TEST_CASE("broker + kcat + run give the same alerts as replay, id for id", "[kaf
   REQUIRE(status == 0);
 
   const std::string state = dir.path() + "/state";
-  auto run = Process::Start({kBin, "run", "--config", kConfig, "--bootstrap", bootstrap,
-                             "--state-dir", state}, true);
+  auto run = Process::Start(
+      {kBin, "run", "--config", kConfig, "--bootstrap", bootstrap, "--state-dir", state}, true);
   REQUIRE(run);
 
   // Wait (bounded) until every expected alert is readable.
@@ -140,8 +141,8 @@ TEST_CASE("broker + kcat + run give the same alerts as replay, id for id", "[kaf
   CHECK(got_dead.size() == want_dead.size());
 
   // Restart on the same state: nothing is processed or produced again.
-  auto again = Process::Start({kBin, "run", "--config", kConfig, "--bootstrap", bootstrap,
-                               "--state-dir", state}, true);
+  auto again = Process::Start(
+      {kBin, "run", "--config", kConfig, "--bootstrap", bootstrap, "--state-dir", state}, true);
   REQUIRE(again);
   std::this_thread::sleep_for(std::chrono::seconds(4));
   again->Signal(SIGTERM);
@@ -160,7 +161,8 @@ TEST_CASE("broker + kcat + run give the same alerts as replay, id for id", "[kaf
     d.Parse(line.c_str());
     some_worker = d["key"].GetString();
   }
-  std::string text = RunCommand({kBin, "inspect", "worker", some_worker, "--state-dir", state}, &status);
+  std::string text =
+      RunCommand({kBin, "inspect", "worker", some_worker, "--state-dir", state}, &status);
   CHECK(status == 0);
   CHECK(text.find("worker " + some_worker) != std::string::npos);
   CHECK(text.find("case c-") != std::string::npos);
@@ -177,9 +179,13 @@ TEST_CASE("replay is byte-identical on two runs and rules show prints the table"
   int status = 0;
   RunCommand({kBin, "gen", "--workers", "800", "--seed", "5", "--out", events}, &status);
   REQUIRE(status == 0);
-  RunCommand({kBin, "replay", "--config", kConfig, "--in", events, "--out", dir.path() + "/a.jsonl"}, &status);
+  RunCommand(
+      {kBin, "replay", "--config", kConfig, "--in", events, "--out", dir.path() + "/a.jsonl"},
+      &status);
   REQUIRE(status == 0);
-  RunCommand({kBin, "replay", "--config", kConfig, "--in", events, "--out", dir.path() + "/b.jsonl"}, &status);
+  RunCommand(
+      {kBin, "replay", "--config", kConfig, "--in", events, "--out", dir.path() + "/b.jsonl"},
+      &status);
   REQUIRE(status == 0);
   auto slurp = [](const std::string& p) {
     std::ifstream in(p, std::ios::binary);
@@ -196,6 +202,7 @@ TEST_CASE("replay is byte-identical on two runs and rules show prints the table"
 
   // A bad config is refused with the file and line.
   RunCommand({kBin, "replay", "--config", dir.path() + "/missing", "--in", events, "--out",
-              dir.path() + "/c.jsonl"}, &status);
+              dir.path() + "/c.jsonl"},
+             &status);
   CHECK(status == 2);
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "careloop/engine/petition_stats.h"
 #include "careloop/state/worker_file.h"
 #include "support/replay_fixture.h"
 
@@ -13,22 +14,28 @@ using careloop::testing::ReplayFixture;
 namespace {
 
 std::string P(const std::string& id, const std::string& pid, const std::string& at,
-              const std::string& action, const std::string& extra = "", const std::string& worker = "W1") {
+              const std::string& action, const std::string& extra = "",
+              const std::string& worker = "W1") {
   return fmt::format(
              R"({{"type":"petition","event_id":"{}","petition_id":"{}",{}"occurred_at":"{}","source":"union-app","action":"{}"{}}})",
-             id, pid, worker.empty() ? "" : fmt::format(R"("worker_id":"{}",)", worker), at, action, extra) +
+             id, pid, worker.empty() ? "" : fmt::format(R"("worker_id":"{}",)", worker), at, action,
+             extra) +
          "\n";
 }
 
 careloop::TimeMs T(const char* s) { return *careloop::ParseRfc3339(s); }
 
-std::vector<OutRecord> Of(const std::vector<OutRecord>& v, const std::string& t) { return ReplayFixture::Of(v, t); }
+std::vector<OutRecord> Of(const std::vector<OutRecord>& v, const std::string& t) {
+  return ReplayFixture::Of(v, t);
+}
 
-const std::string kSubmit = R"(,"channel":"app","category":"facility","weight":"routine","summary":"rest station needs first-aid kit")";
+const std::string kSubmit =
+    R"(,"channel":"app","category":"facility","weight":"routine","summary":"rest station needs first-aid kit")";
 
 }  // namespace
 
-TEST_CASE("A routine petition answered in time: no escalation, auto-closed after 7 days", "[unit]") {
+TEST_CASE("A routine petition answered in time: no escalation, auto-closed after 7 days",
+          "[unit]") {
   ReplayFixture f;
   std::string in = P("p1", "P-1", "2026-04-12T11:00:00+08:00", "submitted", kSubmit) +
                    P("p2", "P-1", "2026-04-12T15:00:00+08:00", "accepted", R"(,"handler":"H-li")") +
@@ -48,7 +55,8 @@ TEST_CASE("A routine petition answered in time: no escalation, auto-closed after
 
 TEST_CASE("No acceptance within 24 h escalates; the first receiver is named after", "[unit]") {
   ReplayFixture f;
-  auto a = f.Feed(P("p1", "P-2", "2026-04-01T00:00:00Z", "submitted", kSubmit), T("2026-04-02T06:00:00Z"));
+  auto a = f.Feed(P("p1", "P-2", "2026-04-01T00:00:00Z", "submitted", kSubmit),
+                  T("2026-04-02T06:00:00Z"));
   auto esc = Of(a, "escalations");
   REQUIRE(esc.size() == 1);
   CHECK(esc[0].Str("workflow") == "petition");
@@ -117,7 +125,8 @@ TEST_CASE("Reopened goes back to work with a new response deadline; withdrawn cl
 
 TEST_CASE("A petition with no worker is keyed by its id and tells nobody", "[unit]") {
   ReplayFixture f;
-  auto out = f.Feed(P("p1", "P-6", "2026-01-01T00:00:00Z", "submitted", kSubmit, ""), T("2026-01-03T00:00:00Z"));
+  auto out = f.Feed(P("p1", "P-6", "2026-01-01T00:00:00Z", "submitted", kSubmit, ""),
+                    T("2026-01-03T00:00:00Z"));
   CHECK(Of(out, "notifications").empty());
   auto esc = Of(out, "escalations");
   REQUIRE(esc.size() == 2);
@@ -127,7 +136,8 @@ TEST_CASE("A petition with no worker is keyed by its id and tells nobody", "[uni
 TEST_CASE("Hardship: visit in 15 days, decision in 15 days, re-certification at 90", "[unit]") {
   ReplayFixture f;
   const std::string h = R"(,"channel":"station","category":"hardship")";
-  auto a = f.Feed(P("h1", "H-1", "2026-01-01T00:00:00Z", "submitted", h), T("2026-01-20T00:00:00Z"));
+  auto a =
+      f.Feed(P("h1", "H-1", "2026-01-01T00:00:00Z", "submitted", h), T("2026-01-20T00:00:00Z"));
   auto esc = Of(a, "escalations");
   REQUIRE(esc.size() == 1);
   CHECK(esc[0].Str("workflow") == "hardship");
@@ -150,9 +160,10 @@ TEST_CASE("Hardship: visit in 15 days, decision in 15 days, re-certification at 
 TEST_CASE("Hardship urgent relief first: the paperwork is due in 30 days", "[unit]") {
   ReplayFixture f;
   const std::string h = R"(,"channel":"hotline","category":"hardship")";
-  auto out = f.Feed(P("h1", "H-2", "2026-01-01T00:00:00Z", "submitted", h) +
-                        P("h2", "H-2", "2026-01-02T00:00:00Z", "assisted", R"(,"urgent":true,"handler":"U-liu")"),
-                    T("2026-02-15T00:00:00Z"));
+  auto out = f.Feed(
+      P("h1", "H-2", "2026-01-01T00:00:00Z", "submitted", h) +
+          P("h2", "H-2", "2026-01-02T00:00:00Z", "assisted", R"(,"urgent":true,"handler":"U-liu")"),
+      T("2026-02-15T00:00:00Z"));
   auto esc = Of(out, "escalations");
   REQUIRE(esc.size() == 1);  // the visit deadline was replaced
   CHECK(esc[0].Str("stage") == "paperwork");
@@ -163,4 +174,32 @@ TEST_CASE("Hardship urgent relief first: the paperwork is due in 30 days", "[uni
                        P("h3", "H-3", "2026-01-20T00:00:00Z", "visited", R"(,"handler":"U-liu")"),
                    T("2026-03-01T00:00:00Z"));
   CHECK(Of(ok, "escalations").empty());
+}
+
+TEST_CASE("Petition figures are kept in state for dashboards", "[unit]") {
+  ReplayFixture f;
+  std::string in = P("p1", "P-1", "2026-04-01T00:00:00Z", "submitted", kSubmit) +
+                   P("q1", "P-2", "2026-04-01T00:00:00Z", "submitted", kSubmit) +
+                   P("p2", "P-1", "2026-04-01T05:00:00Z", "accepted", R"(,"handler":"H-li")") +
+                   P("p3", "P-1", "2026-04-02T05:00:00Z", "responded") +
+                   P("q2", "P-2", "2026-04-03T00:00:00Z", "accepted", R"(,"handler":"H-wang")") +
+                   P("r1", "P-3", "2026-04-04T00:00:00Z", "submitted",
+                     R"(,"channel":"hotline","category":"wages","weight":"routine")");
+  f.Feed(in, T("2026-04-04T12:00:00Z"));
+  auto text = f.store().GetMeta("stats/petitions");
+  REQUIRE(text.ok());
+  REQUIRE(text->has_value());
+  auto s = careloop::engine::PetitionStats::Decode(**text);
+  REQUIRE(s.ok());
+  CHECK(s->submitted == 3);
+  CHECK(s->accepted == 2);
+  CHECK(s->accepted_within_24h == 1);
+  CHECK(s->FirstResponseRate() == Approx(1.0 / 3));
+  CHECK(s->responded["routine"] == 1);
+  CHECK(s->OnTimeRate("routine") == 1.0);
+  CHECK(s->MedianResponseHours() == 48);  // 29 h, in the (24, 48] bucket
+  CHECK(s->open["responded|facility"] == 1);
+  CHECK(s->open["accepted|facility"] == 1);
+  CHECK(s->open["submitted|wages"] == 1);
+  CHECK(s->overdue_escalations == 1);  // P-2 not accepted within 24 h
 }

@@ -5,7 +5,9 @@
 namespace careloop::testing {
 
 namespace {
-std::string ConfigPath(const char* file) { return std::string(CARELOOP_SOURCE_DIR) + "/config/" + file; }
+std::string ConfigPath(const char* file) {
+  return std::string(CARELOOP_SOURCE_DIR) + "/config/" + file;
+}
 }  // namespace
 
 ReplayFixture::ReplayFixture() {
@@ -26,23 +28,25 @@ ReplayFixture::ReplayFixture() {
 std::vector<OutRecord> ReplayFixture::Feed(const std::string& jsonl, std::optional<TimeMs> until) {
   std::vector<OutRecord> out;
   std::istringstream in(jsonl);
-  auto stats = engine::Replay(*catalog_, *rules_, *workflows_, engine::Topics{}, *store_, in, until,
-                              [&](std::string_view topic, std::string_view key, std::string_view value) {
-                                OutRecord r;
-                                r.topic = topic;
-                                r.key = key;
-                                r.raw = value;
-                                r.doc = std::make_shared<rapidjson::Document>();
-                                r.doc->Parse(r.raw.c_str());
-                                REQUIRE_FALSE(r.doc->HasParseError());
-                                out.push_back(std::move(r));
-                              });
+  auto stats =
+      engine::Replay(*catalog_, *rules_, *workflows_, engine::Topics{}, *store_, in, until,
+                     [&](std::string_view topic, std::string_view key, std::string_view value) {
+                       OutRecord r;
+                       r.topic = topic;
+                       r.key = key;
+                       r.raw = value;
+                       r.doc = std::make_shared<rapidjson::Document>();
+                       r.doc->Parse(r.raw.c_str());
+                       REQUIRE_FALSE(r.doc->HasParseError());
+                       out.push_back(std::move(r));
+                     });
   INFO(stats.status().ToString());
   REQUIRE(stats.ok());
   return out;
 }
 
-std::vector<OutRecord> ReplayFixture::Of(const std::vector<OutRecord>& all, const std::string& topic) {
+std::vector<OutRecord> ReplayFixture::Of(const std::vector<OutRecord>& all,
+                                         const std::string& topic) {
   std::vector<OutRecord> out;
   for (const auto& r : all) {
     if (r.topic == topic) out.push_back(r);
@@ -54,11 +58,12 @@ std::string ReplayFixture::ReplayText(const std::string& jsonl) {
   ReplayFixture f;
   std::string text;
   std::istringstream in(jsonl);
-  auto stats = engine::Replay(*f.catalog_, *f.rules_, *f.workflows_, engine::Topics{}, *f.store_, in, std::nullopt,
-                              [&](std::string_view topic, std::string_view key, std::string_view value) {
-                                text += engine::ReplayLine(topic, key, value);
-                                text += '\n';
-                              });
+  auto stats = engine::Replay(
+      *f.catalog_, *f.rules_, *f.workflows_, engine::Topics{}, *f.store_, in, std::nullopt,
+      [&](std::string_view topic, std::string_view key, std::string_view value) {
+        text += engine::ReplayLine(topic, key, value);
+        text += '\n';
+      });
   REQUIRE(stats.ok());
   return text;
 }

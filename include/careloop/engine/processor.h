@@ -60,7 +60,9 @@ class EventTimeClock final : public Clock {
     return now_;
   }
   bool fires_timers_inline() const override { return true; }
-  void AdvanceTo(TimeMs t) { if (t > now_) now_ = t; }
+  void AdvanceTo(TimeMs t) {
+    if (t > now_) now_ = t;
+  }
   TimeMs now() const { return now_; }
 
  private:

@@ -26,8 +26,8 @@
 namespace careloop::engine {
 
 // Receives each output record in the order produced.
-using OutputFn = std::function<void(std::string_view topic, std::string_view key,
-                                    std::string_view value)>;
+using OutputFn =
+    std::function<void(std::string_view topic, std::string_view key, std::string_view value)>;
 
 struct ReplayStats {
   std::uint64_t lines = 0;
@@ -36,8 +36,8 @@ struct ReplayStats {
 
 // Runs `in` through a Processor over `store` (usually NewMemoryStore()).
 Result<ReplayStats> Replay(const decode::Catalog& catalog, const rules::RuleSet& rules,
-                           const WorkflowSet& workflows, const Topics& topics, state::Store& store, std::istream& in,
-                           std::optional<TimeMs> until, const OutputFn& out,
+                           const WorkflowSet& workflows, const Topics& topics, state::Store& store,
+                           std::istream& in, std::optional<TimeMs> until, const OutputFn& out,
                            metrics::Metrics* metrics = nullptr);
 
 // One output line of `careloop replay`: {"topic":…,"key":…,"value":{…}}.
