@@ -26,7 +26,10 @@ namespace careloop::kafka {
 using Properties = std::map<std::string, std::string>;
 
 // The embedded broker: librdkafka's mock cluster on loopback TCP, with topics created.
-// Owns the cluster; destroying it stops the brokers.
+// Owns the cluster; destroying it stops the brokers. Limits of librdkafka 2.0.2's mock:
+// each partition keeps only its last 5 MiB / 100,000 produced batches (older batches are
+// dropped whole); when a group's member leaves, the next join waits for that member's
+// session.timeout.ms less 1 s.
 class MockBroker {
  public:
   struct Options {
@@ -36,10 +39,11 @@ class MockBroker {
   };
   static Result<std::unique_ptr<MockBroker>> Start(const Options& options);
   virtual ~MockBroker() = default;
+  // "127.0.0.1:PORT[,127.0.0.1:PORT...]", one per broker.
   virtual const std::string& bootstrap_servers() const = 0;
 
-  // Fault injection (tests): take a broker down / up; fail the next `count` requests of
-  // a Kafka API key with an error code.
+  // Fault injection (tests): take a broker (ids 1..brokers) down / up; fail the next
+  // `count` requests of a Kafka API key with an error code.
   virtual Status SetBrokerDown(int broker_id, bool down) = 0;
   virtual Status PushRequestErrors(int api_key, int count, int error_code) = 0;
 };
@@ -54,7 +58,8 @@ struct Message {
   std::int64_t timestamp_ms = 0;  // the record's Kafka timestamp
 };
 
-// Told about partitions and losses. Called on the Poll() thread.
+// Told about partitions and losses. Called from inside Consumer::Poll() and
+// Consumer::Close(), on their thread (a rebalance runs inside Poll()).
 class ConsumerListener {
  public:
   virtual ~ConsumerListener() = default;
@@ -70,16 +75,26 @@ class Consumer {
  public:
   struct Options {
     std::string bootstrap_servers;
-    std::string group_id = "careloop";
+    std::string group_id = "careloop";  // Default: "careloop"
     std::vector<std::string> topics;
-    Properties properties;  // passed through to librdkafka (override careloop's defaults)
+    // Passed through to librdkafka; they override careloop's defaults, which are:
+    // enable.auto.commit=false, enable.auto.offset.store=false, auto.offset.reset=earliest,
+    // partition.assignment.strategy=range (co-partitioned inputs stay together; the
+    // callback also handles cooperative-sticky), session.timeout.ms=10000,
+    // fetch.wait.max.ms=10, queued.min.messages=1000000,
+    // queued.max.messages.kbytes=1048576.
+    Properties properties;
   };
   // The next offset to read for a partition, from careloop's state; nullopt = from the
   // beginning. Asked on every assignment.
   using OffsetLookup =
       std::function<std::optional<std::int64_t>(std::string_view topic, std::int32_t partition)>;
 
-  // `listener` may be null; if not, it must outlive the consumer.
+  // `listener` may be null; if not, it must outlive the consumer. A stored offset below a
+  // partition's log start is reported as records lost (error log, records_lost(),
+  // OnRecordsLost) and reading starts at the log start; one past the partition's end
+  // (a recreated topic) reads it from the beginning. Destroying the consumer without
+  // Close() leaves the group without calling the listener.
   static Result<std::unique_ptr<Consumer>> Create(const Options& options, OffsetLookup lookup,
                                                   ConsumerListener* listener);
   virtual ~Consumer() = default;
@@ -87,14 +102,17 @@ class Consumer {
   // Up to `max` records, waiting at most `timeout_ms` for the first. The previous
   // batch's views become invalid. Transient broker errors are logged and not returned.
   virtual Status Poll(int max, int timeout_ms, std::vector<Message>* out) = 0;
-  virtual Status Pause() = 0;   // all assigned partitions
+  virtual Status Pause() = 0;  // all assigned partitions
   virtual Status Resume() = 0;
   // Commits `next_offset` to Kafka for monitoring tools (careloop restarts from state).
   virtual void CommitAsync(std::string_view topic, std::int32_t partition,
                            std::int64_t next_offset) = 0;
-  // Broker-side lag figures: high watermark - position, per assigned partition.
+  // Broker-side lag figures: high watermark - position, per assigned partition that has
+  // been fetched from, named "topic[partition]". From cached figures: no broker round trip.
   virtual std::vector<std::pair<std::string, std::int64_t>> Lag() = 0;
+  // Records the broker dropped before they were read, proven by the low watermark.
   virtual std::int64_t records_lost() const = 0;
+  // Leaves the group (revoking through the listener). Poll() fails afterwards.
   virtual void Close() = 0;
 };
 
@@ -102,7 +120,10 @@ class Producer {
  public:
   struct Options {
     std::string bootstrap_servers;
-    Properties properties;  // passed through (override careloop's defaults)
+    // Passed through to librdkafka; they override careloop's defaults, which are:
+    // enable.idempotence=true, acks=all, compression.type=lz4, linger.ms=5,
+    // batch.num.messages=10000, queue.buffering.max.messages=100000.
+    Properties properties;
   };
   // Called from Poll()/Flush() for every record produced: ok, or why it failed for good.
   using DeliveryFn = std::function<void(std::uint64_t token, const Status& status)>;
@@ -110,13 +131,21 @@ class Producer {
   static Result<std::unique_ptr<Producer>> Create(const Options& options, DeliveryFn on_delivery);
   virtual ~Producer() = default;
 
-  // Enqueues one record (idempotent producer, keyed partitioning). Unavailable when
-  // the local queue is full: poll and retry (backpressure).
+  // Enqueues one record (idempotent producer, keyed partitioning; an empty key is sent
+  // as no key). The bytes are copied. Unavailable when the local queue is full: poll and
+  // retry (backpressure). Internal after a fatal error (see fatal_error()).
   virtual Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                          std::uint64_t token) = 0;
+  // Serves delivery reports (calls DeliveryFn), waiting up to `timeout_ms` for one.
   virtual void Poll(int timeout_ms) = 0;
+  // Waits until every record has its delivery report; Unavailable if some are still
+  // in flight after `timeout_ms`.
   virtual Status Flush(int timeout_ms) = 0;
+  // Records produced and not yet reported, plus pending reports (rd_kafka_outq_len).
   virtual std::int64_t in_flight() const = 0;
+  // OK, or Internal once librdkafka raised a fatal error (for example the idempotent
+  // producer's sequence broke): the producer is unusable then; create a new one.
+  virtual Status fatal_error() const = 0;
 };
 
 }  // namespace careloop::kafka

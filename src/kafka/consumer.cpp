@@ -1,0 +1,248 @@
+// ConsumerImpl: creation, the batch Poll, pause/resume, commits, lag and close.
+// The rebalance callback and loss detection are in rebalance.cpp.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kafka/config.h"
+#include "kafka/consumer_impl.h"
+
+namespace careloop::kafka {
+
+namespace {
+
+constexpr int kMaxBatch = 1'000'000;
+
+PartitionListPtr Assignment(rd_kafka_t* rk, Status* status) {
+  rd_kafka_topic_partition_list_t* list = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_assignment(rk, &list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    *status = Status::Unavailable(fmt::format("consumer assignment: {}", ErrorText(err)));
+    return nullptr;
+  }
+  return PartitionListPtr(list);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Consumer>> Consumer::Create(const Options& options, OffsetLookup lookup,
+                                                   ConsumerListener* listener) {
+  auto consumer = std::make_unique<ConsumerImpl>(std::move(lookup), listener);
+  CARELOOP_RETURN_IF_ERROR(consumer->Init(options));
+  return std::unique_ptr<Consumer>(std::move(consumer));
+}
+
+ConsumerImpl::ConsumerImpl(OffsetLookup lookup, ConsumerListener* listener)
+    : lookup_(std::move(lookup)), listener_(listener) {}
+
+ConsumerImpl::~ConsumerImpl() {
+  // The listener may be half-destroyed by now (it often owns this consumer): leave the
+  // group without telling it.
+  listener_ = nullptr;
+  Close();
+}
+
+Status ConsumerImpl::Init(const Options& options) {
+  if (options.topics.empty()) return Status::InvalidArgument("consumer: no topics");
+  const Properties defaults = {
+      {"bootstrap.servers", options.bootstrap_servers},
+      {"group.id", options.group_id},
+      {"client.id", "careloop-consumer"},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "earliest"},
+      {"enable.partition.eof", "false"},
+      // Co-partitioned inputs: `range` gives one member the same partition numbers of
+      // every topic, so one worker's events and state stay in one process.
+      {"partition.assignment.strategy", "range"},
+      // A member that died is replaced after this long. The mock cluster also holds a
+      // group's next join for this less 1 s after a member leaves (librdkafka's own
+      // default, 45 s, would stall a restart that long).
+      {"session.timeout.ms", "10000"},
+      // The mock cluster makes an empty fetch wait the full fetch.wait.max.ms.
+      {"fetch.wait.max.ms", "10"},
+      // librdkafka 2.0.2 stalls for up to ~1 s once its queue passes queued.min.messages.
+      {"queued.min.messages", "1000000"},
+      {"queued.max.messages.kbytes", "1048576"},
+  };
+  auto conf = MakeConf(defaults, options.properties);
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_opaque(conf->get(), this);
+  rd_kafka_conf_set_rebalance_cb(conf->get(), &ConsumerImpl::RebalanceCallback);
+  rd_kafka_conf_set_error_cb(conf->get(), &ConsumerImpl::ErrorCallback);
+  char err[512];
+  rk_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), err, sizeof(err)));
+  if (!rk_) return Status::InvalidArgument(fmt::format("kafka consumer: {}", err));
+  conf->release();  // owned by the handle now
+
+  rd_kafka_poll_set_consumer(rk_.get());  // errors and rebalances come with the records
+  queue_.reset(rd_kafka_queue_get_consumer(rk_.get()));
+  if (!queue_) return Status::Internal("kafka consumer: no consumer queue");
+
+  PartitionListPtr topics(
+      rd_kafka_topic_partition_list_new(static_cast<int>(options.topics.size())));
+  for (const std::string& t : options.topics) {
+    rd_kafka_topic_partition_list_add(topics.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  rd_kafka_resp_err_t e = rd_kafka_subscribe(rk_.get(), topics.get());
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::InvalidArgument(fmt::format("kafka subscribe: {}", ErrorText(e)));
+  }
+  Log().info("consumer in group {} subscribed to {} topic(s) at {}", options.group_id,
+             options.topics.size(), options.bootstrap_servers);
+  return Status::Ok();
+}
+
+Status ConsumerImpl::FatalStatus() const {
+  char text[512] = "";
+  rd_kafka_resp_err_t e = rd_kafka_fatal_error(rk_.get(), text, sizeof(text));
+  return Status::Internal(fmt::format("kafka consumer fatal error: {}: {}", ErrorText(e), text));
+}
+
+Status ConsumerImpl::Poll(int max, int timeout_ms, std::vector<Message>* out) {
+  out->clear();
+  batch_.clear();  // the previous batch's views end here
+  if (closed_) return Status::InvalidArgument("consumer is closed");
+  if (fatal_) return FatalStatus();
+  const std::size_t cap = static_cast<std::size_t>(std::clamp(max, 1, kMaxBatch));
+  if (raw_.size() < cap) raw_.resize(cap);
+  // The batch call waits until it has `cap` records or the timeout passes. Take what is
+  // there; if nothing, wait for one record, then take what came with it.
+  ssize_t n = rd_kafka_consume_batch_queue(queue_.get(), 0, raw_.data(), cap);
+  if (n == 0 && timeout_ms > 0) {
+    n = rd_kafka_consume_batch_queue(queue_.get(), timeout_ms, raw_.data(), 1);
+    if (n == 1 && cap > 1) {
+      ssize_t more = rd_kafka_consume_batch_queue(queue_.get(), 0, raw_.data() + 1, cap - 1);
+      if (more > 0) n += more;
+    }
+  }
+  if (n < 0) {
+    return Status::Unavailable(fmt::format("kafka consume: {}", ErrorText(rd_kafka_last_error())));
+  }
+  batch_.reserve(static_cast<std::size_t>(n));
+  for (ssize_t i = 0; i < n; ++i) batch_.emplace_back(raw_[static_cast<std::size_t>(i)]);
+  last_topic_ = nullptr;  // a rebalance may have run inside the calls above
+  out->reserve(batch_.size());
+  for (const MessagePtr& owned : batch_) {
+    const rd_kafka_message_t& m = *owned;
+    if (m.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+      if (m.err == RD_KAFKA_RESP_ERR__FATAL) fatal_ = true;
+      Log().warn(
+          "consumer: {}{}",
+          m.rkt ? fmt::format("{}[{}]: ", rd_kafka_topic_name(m.rkt), m.partition) : std::string(),
+          rd_kafka_message_errstr(&m));
+      continue;
+    }
+    Assigned* a = Find(m);
+    if (a == nullptr) continue;  // fetched before its partition was revoked
+    if (a->tracker.OnMessage(m.offset) == GapTracker::Seen::kBackwards) {
+      Log().warn("{}[{}] went back to offset {} (reset or re-delivery)", rd_kafka_topic_name(m.rkt),
+                 m.partition, m.offset);
+    }
+    Message msg;
+    msg.topic = rd_kafka_topic_name(m.rkt);
+    msg.partition = m.partition;
+    msg.offset = m.offset;
+    if (m.key != nullptr) msg.key = {static_cast<const char*>(m.key), m.key_len};
+    if (m.payload != nullptr) msg.payload = {static_cast<const char*>(m.payload), m.len};
+    rd_kafka_timestamp_type_t type;
+    std::int64_t ts = rd_kafka_message_timestamp(&m, &type);
+    msg.timestamp_ms = ts >= 0 ? ts : 0;
+    out->push_back(msg);
+  }
+  ResolveGaps();
+  if (fatal_) return FatalStatus();
+  return Status::Ok();
+}
+
+ConsumerImpl::Assigned* ConsumerImpl::Find(const rd_kafka_message_t& m) {
+  if (m.rkt == last_topic_ && m.partition == last_partition_) return last_assigned_;
+  auto it = assigned_.find(Key(rd_kafka_topic_name(m.rkt), m.partition));
+  last_topic_ = m.rkt;
+  last_partition_ = m.partition;
+  last_assigned_ = it == assigned_.end() ? nullptr : &it->second;
+  return last_assigned_;
+}
+
+Status ConsumerImpl::Pause() {
+  paused_ = true;
+  return SetPaused(true);
+}
+
+Status ConsumerImpl::Resume() {
+  paused_ = false;
+  return SetPaused(false);
+}
+
+Status ConsumerImpl::SetPaused(bool paused) {
+  if (closed_) return Status::InvalidArgument("consumer is closed");
+  Status st;
+  PartitionListPtr list = Assignment(rk_.get(), &st);
+  if (!list) return st;
+  rd_kafka_resp_err_t e = paused ? rd_kafka_pause_partitions(rk_.get(), list.get())
+                                 : rd_kafka_resume_partitions(rk_.get(), list.get());
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::Unavailable(
+        fmt::format("kafka {}: {}", paused ? "pause" : "resume", ErrorText(e)));
+  }
+  return Status::Ok();
+}
+
+void ConsumerImpl::CommitAsync(std::string_view topic, std::int32_t partition,
+                               std::int64_t next_offset) {
+  if (closed_) return;
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
+  std::string name(topic);
+  rd_kafka_topic_partition_list_add(list.get(), name.c_str(), partition)->offset = next_offset;
+  rd_kafka_resp_err_t e = rd_kafka_commit(rk_.get(), list.get(), 1);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    Log().debug("commit of {}[{}] at {} not sent: {}", topic, partition, next_offset, ErrorText(e));
+  }
+}
+
+std::vector<std::pair<std::string, std::int64_t>> ConsumerImpl::Lag() {
+  std::vector<std::pair<std::string, std::int64_t>> lag;
+  if (closed_) return lag;
+  Status st;
+  PartitionListPtr list = Assignment(rk_.get(), &st);
+  if (!list) return lag;
+  rd_kafka_position(rk_.get(), list.get());  // cached: no broker round trip
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = list->elems[i];
+    std::int64_t low = RD_KAFKA_OFFSET_INVALID;
+    std::int64_t high = RD_KAFKA_OFFSET_INVALID;
+    if (rd_kafka_get_watermark_offsets(rk_.get(), tp.topic, tp.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      continue;  // nothing fetched yet
+    }
+    std::int64_t position = tp.offset;
+    if (position < 0) {
+      auto it = assigned_.find(Key(tp.topic, tp.partition));
+      if (it != assigned_.end() && it->second.tracker.next() >= 0) {
+        position = it->second.tracker.next();
+      } else if (low >= 0) {
+        position = low;
+      } else {
+        continue;
+      }
+    }
+    lag.emplace_back(fmt::format("{}[{}]", tp.topic, tp.partition),
+                     std::max<std::int64_t>(0, high - position));
+  }
+  return lag;
+}
+
+void ConsumerImpl::Close() {
+  if (closed_ || !rk_) return;
+  closed_ = true;
+  batch_.clear();
+  rd_kafka_resp_err_t e = rd_kafka_consumer_close(rk_.get());  // revokes via the callback
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) Log().warn("consumer close: {}", ErrorText(e));
+  assigned_.clear();
+  Log().info("consumer closed");
+}
+
+}  // namespace careloop::kafka

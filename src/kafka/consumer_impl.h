@@ -1,0 +1,84 @@
+// ConsumerImpl: the librdkafka consumer-group member behind kafka::Consumer.
+//
+// Starting offsets come from careloop's state (OffsetLookup), set in the rebalance
+// callback; a stored offset below the partition's log start is reported as records
+// lost. While reading, offset gaps are checked against the low watermark (GapTracker).
+// Records come from the consumer queue with the batch API and stay owned here until the
+// next Poll().
+//
+// Thread-safety: one thread calls everything; the rebalance and error callbacks run
+// inside Poll() and Close() on that thread.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "careloop/kafka/kafka.h"
+#include "kafka/gap_tracker.h"
+#include "kafka/handles.h"
+
+namespace careloop::kafka {
+
+class ConsumerImpl final : public Consumer {
+ public:
+  ConsumerImpl(OffsetLookup lookup, ConsumerListener* listener);
+  ~ConsumerImpl() override;
+
+  // Creates the librdkafka handle and subscribes. Called once, before anything else.
+  Status Init(const Options& options);
+
+  Status Poll(int max, int timeout_ms, std::vector<Message>* out) override;
+  Status Pause() override;
+  Status Resume() override;
+  void CommitAsync(std::string_view topic, std::int32_t partition,
+                   std::int64_t next_offset) override;
+  std::vector<std::pair<std::string, std::int64_t>> Lag() override;
+  std::int64_t records_lost() const override { return records_lost_.load(); }
+  void Close() override;
+
+ private:
+  using Key = std::pair<std::string, std::int32_t>;
+  struct Assigned {
+    GapTracker tracker;
+    std::int64_t unchecked_reported = 0;  // tracker.unchecked() already logged
+  };
+
+  static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                rd_kafka_topic_partition_list_t* partitions, void* opaque);
+  static void ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+
+  void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  void Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative);
+  void Revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative);
+  // The offset to start `key` at, from the lookup and the broker's watermarks; a loss
+  // found on the way is stored in `lost`.
+  std::int64_t StartOffset(const Key& key, OffsetRange* lost);
+  void ReportLost(const Key& key, OffsetRange range);
+  void ResolveGaps();
+  Status SetPaused(bool paused);
+  Assigned* Find(const rd_kafka_message_t& m);
+  Status FatalStatus() const;
+
+  OffsetLookup lookup_;
+  ConsumerListener* listener_;
+  KafkaPtr rk_;  // first: destroyed after the queue and the messages
+  QueuePtr queue_;
+  std::vector<MessagePtr> batch_;  // the records the last Poll() returned views into
+  std::vector<rd_kafka_message_t*> raw_;
+  std::map<Key, Assigned> assigned_;
+  // Last lookup in Find(): messages arrive in runs from one partition.
+  const rd_kafka_topic_t* last_topic_ = nullptr;
+  std::int32_t last_partition_ = -1;
+  Assigned* last_assigned_ = nullptr;
+  std::atomic<std::int64_t> records_lost_{0};
+  bool paused_ = false;
+  bool closed_ = false;
+  bool fatal_ = false;
+};
+
+}  // namespace careloop::kafka

@@ -1,0 +1,172 @@
+// ConsumerImpl: group rebalances (starting offsets from careloop's state) and the
+// detection of records the broker dropped before careloop read them.
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "kafka/config.h"
+#include "kafka/consumer_impl.h"
+
+namespace careloop::kafka {
+
+namespace {
+
+// A watermark query blocks the Poll thread; keep it short. A partition whose check
+// failed is still covered by gap detection while reading.
+constexpr int kWatermarkTimeoutMs = 2000;
+
+}  // namespace
+
+void ConsumerImpl::RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                     rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  static_cast<ConsumerImpl*>(opaque)->OnRebalance(err, partitions);
+}
+
+void ConsumerImpl::ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto code = static_cast<rd_kafka_resp_err_t>(err);
+  if (code == RD_KAFKA_RESP_ERR__FATAL) {
+    static_cast<ConsumerImpl*>(opaque)->fatal_ = true;
+    Log().error("kafka consumer fatal error: {}", reason);
+    return;
+  }
+  LogClientError("consumer", code, reason);
+}
+
+void ConsumerImpl::OnRebalance(rd_kafka_resp_err_t err,
+                               rd_kafka_topic_partition_list_t* partitions) {
+  last_topic_ = nullptr;
+  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk_.get()), "COOPERATIVE") == 0;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    Assign(partitions, cooperative);
+  } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    Revoke(partitions, cooperative);
+  } else {
+    Log().error("consumer rebalance failed: {}; dropping the assignment", ErrorText(err));
+    for (const auto& [key, a] : assigned_) {
+      if (listener_) listener_->OnRevoked(key.first, key.second);
+    }
+    assigned_.clear();
+    rd_kafka_assign(rk_.get(), nullptr);
+  }
+}
+
+std::int64_t ConsumerImpl::StartOffset(const Key& key, OffsetRange* lost) {
+  std::optional<std::int64_t> stored;
+  if (lookup_) stored = lookup_(key.first, key.second);
+  if (!stored || *stored < 0) return RD_KAFKA_OFFSET_BEGINNING;
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_.get(), key.first.c_str(), key.second,
+                                                           &low, &high, kWatermarkTimeoutMs);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    Log().warn("cannot check {}[{}] for lost records at assignment: {}", key.first, key.second,
+               ErrorText(e));
+    return *stored;
+  }
+  if (*stored < low) {
+    *lost = {*stored, low};
+    return low;
+  }
+  if (*stored > high) {
+    Log().warn(
+        "{}[{}]: stored offset {} is past the partition's end {} (topic recreated or "
+        "truncated?); reading it from the beginning",
+        key.first, key.second, *stored, high);
+    return RD_KAFKA_OFFSET_BEGINNING;
+  }
+  return *stored;
+}
+
+void ConsumerImpl::Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
+  std::vector<std::pair<Key, OffsetRange>> losses;
+  std::string described;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    rd_kafka_topic_partition_t& tp = partitions->elems[i];
+    Key key(tp.topic, tp.partition);
+    OffsetRange lost;
+    std::int64_t start = StartOffset(key, &lost);
+    if (lost.to > lost.from) losses.emplace_back(key, lost);
+    tp.offset = start;
+    assigned_[key] = Assigned{GapTracker(start >= 0 ? start : GapTracker::kUnknown)};
+    fmt::format_to(std::back_inserter(described), "{}{}[{}]@{}", i ? " " : "", tp.topic,
+                   tp.partition, start >= 0 ? fmt::format("{}", start) : "beginning");
+  }
+  if (cooperative) {
+    ErrorPtr error(rd_kafka_incremental_assign(rk_.get(), partitions));
+    if (error) Log().error("incremental assign failed: {}", rd_kafka_error_string(error.get()));
+  } else {
+    rd_kafka_resp_err_t e = rd_kafka_assign(rk_.get(), partitions);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) Log().error("assign failed: {}", ErrorText(e));
+  }
+  if (paused_ && partitions->cnt > 0) {
+    rd_kafka_pause_partitions(rk_.get(), partitions);  // stay paused across rebalances
+  }
+  Log().info("consumer assigned {} partition(s) ({}): {}", partitions->cnt,
+             cooperative ? "cooperative" : "eager", described);
+  for (int i = 0; i < partitions->cnt; ++i) {
+    if (listener_)
+      listener_->OnAssigned(partitions->elems[i].topic, partitions->elems[i].partition);
+  }
+  for (const auto& [key, range] : losses) ReportLost(key, range);
+}
+
+void ConsumerImpl::Revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
+  if (rd_kafka_assignment_lost(rk_.get())) {
+    Log().warn("consumer lost its assignment of {} partition(s) (session timed out?)",
+               partitions->cnt);
+  }
+  for (int i = 0; i < partitions->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = partitions->elems[i];
+    auto it = assigned_.find(Key(tp.topic, tp.partition));
+    if (it != assigned_.end()) {
+      if (it->second.tracker.has_pending()) {
+        Log().warn("{}[{}] revoked with {} offset gap(s) not yet checked against the log start",
+                   tp.topic, tp.partition, it->second.tracker.pending().size());
+      }
+      assigned_.erase(it);
+    }
+    if (listener_) listener_->OnRevoked(tp.topic, tp.partition);
+  }
+  if (cooperative) {
+    ErrorPtr error(rd_kafka_incremental_unassign(rk_.get(), partitions));
+    if (error) Log().error("incremental unassign failed: {}", rd_kafka_error_string(error.get()));
+  } else {
+    rd_kafka_assign(rk_.get(), nullptr);
+    assigned_.clear();
+  }
+  Log().info("consumer revoked {} partition(s)", partitions->cnt);
+}
+
+void ConsumerImpl::ReportLost(const Key& key, OffsetRange range) {
+  const std::int64_t count = range.to - range.from;
+  records_lost_ += count;
+  Log().error(
+      "records lost before careloop read them: {}[{}] offsets [{}, {}) ({} records) were "
+      "dropped by the broker (retention) before they were consumed",
+      key.first, key.second, range.from, range.to, count);
+  if (listener_) listener_->OnRecordsLost(key.first, key.second, range.from, range.to);
+}
+
+void ConsumerImpl::ResolveGaps() {
+  for (auto& [key, a] : assigned_) {
+    if (!a.tracker.has_pending()) continue;
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(
+        rk_.get(), key.first.c_str(), key.second, &low, &high, kWatermarkTimeoutMs);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Kept pending and retried after the next batch.
+      Log().warn("cannot check an offset gap in {}[{}] against the log start: {}", key.first,
+                 key.second, ErrorText(e));
+      continue;
+    }
+    for (const OffsetRange& lost : a.tracker.Resolve(low)) ReportLost(key, lost);
+    if (a.tracker.unchecked() > a.unchecked_reported) {
+      Log().warn("{}[{}]: {} offset gap(s) could not be checked for lost records", key.first,
+                 key.second, a.tracker.unchecked() - a.unchecked_reported);
+      a.unchecked_reported = a.tracker.unchecked();
+    }
+  }
+}
+
+}  // namespace careloop::kafka
