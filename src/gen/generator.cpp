@@ -1,410 +1,264 @@
-#include "careloop/gen/generator.h"
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include <algorithm>
-#include <cmath>
-#include <deque>
-#include <vector>
-
+// The event stream: workers are scheduled slot by slot, each exam's events (check-ins,
+// preliminary, final and corrected reports, follow-up contacts, a second exam months
+// later) go into a min-heap by event time, and Next() interleaves bad input and re-sends
+// with the heap's events in time order.
 #include <fmt/format.h>
 
-#include "random.h"
+#include <algorithm>
+#include <array>
+#include <ostream>
+
+#include "careloop/gen/generator.h"
+#include "gen/faults.h"
+#include "gen/population.h"
+#include "gen/random.h"
+#include "gen/render.h"
+#include "gen/report.h"
 
 namespace careloop::gen {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+constexpr std::string_view kLabTopic = "lab-results";
+constexpr std::string_view kCheckinTopic = "checkins";
+constexpr std::string_view kFollowupSource = "followup-app";
 
-// One result before it is written: a test code, a value or a finding.
-struct Result {
-  std::string test;
-  double value = 0;  // canonical unit
-  std::string finding, hpv;
-  int decimals = 2;
+constexpr std::size_t kRecent = 1024;  // re-sends repeat one of the last good events
+// A second exam for ~10 % of workers: 4 % of all, 15 % of those with an abnormal result.
+constexpr double kSecondExam = 0.04, kSecondExamAbnormal = 0.15;
+constexpr double kPreliminary = 0.01, kCorrected = 0.005;
+constexpr double kLateResults = 0.03;  // of checked-in exams: results after > 3 days
+
+struct Pending {
+  TimeMs at;
+  std::uint64_t seq;  // schedule order breaks ties: deterministic
+  GeneratedEvent event;
 };
 
-struct Unit {
-  const char* test;
-  const char* canonical;
-  const char* alt;    // another accepted unit ("" = none)
-  double to_alt;      // alt value = canonical * to_alt
-  double alt_share;   // share of results sent in the alt unit
-  const char* loinc;  // "" = local code only
-};
-
-// Units and LOINC codes as contract.md gives them.
-constexpr Unit kUnits[] = {
-    {"TG", "mmol/L", "mg/dL", 88.57, 0.15, "2571-8"},
-    {"TC", "mmol/L", "mg/dL", 38.67, 0.15, "2093-3"},
-    {"LDL", "mmol/L", "mg/dL", 38.67, 0.15, "13457-7"},
-    {"HDL", "mmol/L", "mg/dL", 38.67, 0.15, "2085-9"},
-    {"SBP", "mm[Hg]", "mmHg", 1, 0.4, "8480-6"},
-    {"DBP", "mm[Hg]", "mmHg", 1, 0.4, "8462-4"},
-    {"HR", "/min", "", 1, 0, "8867-4"},
-    {"GLU", "mmol/L", "mg/dL", 18.0, 0.15, "1558-6"},
-    {"HBA1C", "%", "", 1, 0, "4548-4"},
-    {"ALT", "U/L", "", 1, 0, "1742-6"},
-    {"AST", "U/L", "", 1, 0, "1920-8"},
-    {"AFP", "ng/mL", "IU/mL", 1 / 1.21, 0.1, "1834-1"},
-    {"K", "mmol/L", "", 1, 0, "2823-3"},
-    {"NA", "mmol/L", "", 1, 0, "2951-2"},
-    {"HGB", "g/L", "g/dL", 0.1, 0.2, "718-7"},
-    {"PLT", "10*9/L", "", 1, 0, "777-3"},
-    {"BMI", "kg/m2", "", 1, 0, "39156-5"},
-    {"BMD_T", "", "", 1, 0, "38265-5"},
-    {"FEV1_FVC", "", "%", 100, 0.3, "19926-5"},
-    {"PG1", "ng/mL", "", 1, 0, ""},
-    {"PG_RATIO", "", "", 1, 0, ""},
-    {"G17", "pmol/L", "", 1, 0, ""},
-};
-
-const Unit* UnitOf(const std::string& test) {
-  for (const auto& u : kUnits) {
-    if (test == u.test) return &u;
-  }
-  return nullptr;
+bool Later(const Pending& a, const Pending& b) {
+  return a.at != b.at ? a.at > b.at : a.seq > b.seq;
 }
 
-const char* const kSources[] = {"cq-yjp-van-01", "cq-yjp-van-02", "cq-yjp-van-03", "cq-jb-point-05",
-                                "cq-ld-station-11"};
-
-double Round(double v, int decimals) {
-  double f = std::pow(10.0, decimals);
-  return std::round(v * f) / f;
+TimeMs Minutes(Rng& rng, std::int64_t lo, std::int64_t hi) {
+  return rng.IntBetween(lo * 60, hi * 60) * 1000;
 }
 
 }  // namespace
 
-struct Generator::Impl {
-  explicit Impl(const Options& o) : opt(o), rng(o.seed) {}
+class Generator::Impl {
+ public:
+  explicit Impl(const Options& options);
+  bool Next(GeneratedEvent* out);
+  std::uint64_t produced() const { return produced_; }
 
-  Options opt;
-  Random rng;
-  std::deque<GeneratedEvent> pending;
-  std::vector<GeneratedEvent> recent;  // for exact re-sends
-  std::uint64_t next_worker = 0;       // first exams
-  std::uint64_t next_followup = 0;     // second exams, after all first exams
-  std::uint64_t produced = 0;
-  std::uint64_t seq = 0;  // event ids
-  // Worker-level traits drawn at the first exam, reused for the follow-up exam.
-  struct Traits {
-    bool female = false;
-    double lipid_z = 0, bp_z = 0, liver_z = 0;
-  };
-
-  std::string WorkerId(std::uint64_t i) const {
-    return fmt::format("{}{:07}", opt.worker_prefix, i + 1);
+ private:
+  TimeMs SlotTime(std::uint64_t i) const {
+    return o_.start + static_cast<TimeMs>(i) * o_.spacing_ms;
   }
-  Traits TraitsOf(std::uint64_t i) const {
-    Random r(opt.seed ^ (0xA24BAED4963EE407ULL * (i + 1)));
-    Traits t;
-    t.female = r.Chance(0.30);
-    t.lipid_z = r.Normal(0, 1);
-    t.bp_z = r.Normal(0, 1);
-    t.liver_z = r.Normal(0, 1);
-    return t;
-  }
+  void ScheduleWorker(std::uint64_t index);
+  void ScheduleExam(const WorkerProfile& w, int exam_no, TimeMs slot, Rng& values, Rng& events);
+  void ScheduleContacts(const WorkerProfile& w, TimeMs result_at, Rng& events);
+  void Push(TimeMs at, std::string_view topic, const std::string& key, std::string json, bool bad);
+  EventHeader Header(std::string_view prefix, std::string_view source, const WorkerProfile& w,
+                     TimeMs at, const std::string& exam_id);
+  GeneratedEvent WholeBad();
 
-  // Draws one exam's results. `drift` moves values for a follow-up exam.
-  std::vector<Result> Exam(const Traits& t, double drift) {
-    std::vector<Result> rs;
-    auto add = [&](const char* test, double v, int dec) {
-      rs.push_back({test, Round(v, dec), "", "", dec});
-    };
-    // Lipids: TG log-normal (P(TG >= 1.70) ~ 38 %), TC normal (P(TC >= 5.20) ~ 36 %),
-    // both correlated through a worker trait.
-    double lz = 0.7 * t.lipid_z + 0.71 * rng.Normal(0, 1) + drift;
-    add("TG", std::exp(0.378 + 0.5 * lz), 2);
-    add("TC", 4.878 + 0.9 * (0.6 * t.lipid_z + 0.8 * rng.Normal(0, 1) + drift), 2);
-    if (rng.Chance(0.6))
-      add("LDL", std::max(0.5, 2.9 + 0.75 * (0.6 * t.lipid_z + 0.8 * rng.Normal(0, 1))), 2);
-    if (rng.Chance(0.6)) add("HDL", std::max(0.3, rng.Normal(1.3, 0.28)), 2);
-    // Blood pressure: P(SBP >= 140 or DBP >= 90) ~ 21 %.
-    double bz = 0.8 * t.bp_z + 0.6 * rng.Normal(0, 1) + drift;
-    add("SBP", std::clamp(123.5 + 16.0 * bz + rng.Normal(0, 5), 80.0, 240.0), 0);
-    add("DBP", std::clamp(78.0 + 10.5 * bz + rng.Normal(0, 4), 45.0, 150.0), 0);
-    // Liver ultrasound: fatty liver ~ 25 % (mild 15, moderate 8, severe 2); a mass is rare.
-    double u = rng.Uniform();
-    const char* liver = u < 0.0004   ? "mass"
-                        : u < 0.0204 ? "severe"
-                        : u < 0.1004 ? "moderate"
-                        : u < 0.2504 ? "mild"
-                                     : "normal";
-    rs.push_back({"LIVER_US", 0, liver, "", 0});
-    if (rng.Chance(0.7)) add("HR", std::clamp(rng.Normal(76, 11), 35.0, 190.0), 0);
-    if (rng.Chance(0.7)) add("GLU", std::clamp(rng.LogNormal(5.2, 0.16), 2.0, 30.0), 1);
-    if (rng.Chance(0.2)) add("HBA1C", std::clamp(rng.LogNormal(5.5, 0.1), 4.0, 14.0), 1);
-    if (rng.Chance(0.6)) {
-      add("ALT", rng.LogNormal(24, 0.45), 0);
-      add("AST", rng.LogNormal(23, 0.35), 0);
-    }
-    if (rng.Chance(0.5)) {
-      double a = rng.Uniform();
-      add("AFP",
-          a < 0.001   ? 400 + rng.Uniform() * 900
-          : a < 0.002 ? 200 + rng.Uniform() * 190
-                      : rng.LogNormal(3.5, 0.6),
-          1);
-    }
-    if (rng.Chance(0.8)) add("BMI", std::clamp(rng.Normal(24.3, 3.4), 15.0, 45.0), 1);
-    if (rng.Chance(0.2)) {
-      add("K", std::clamp(rng.Normal(4.2, 0.35), 2.2, 7.0), 2);
-      add("NA", std::clamp(rng.Normal(140, 2.8), 118.0, 165.0), 0);
-    }
-    if (rng.Chance(0.3)) {
-      add("HGB", std::clamp(rng.Normal(t.female ? 128 : 148, 13), 50.0, 200.0), 0);
-      add("PLT", std::clamp(rng.Normal(240, 55), 20.0, 600.0), 0);
-    }
-    if (rng.Chance(0.15)) add("BMD_T", std::clamp(rng.Normal(-0.4, 1.0), -4.5, 3.0), 1);
-    if (rng.Chance(0.15)) add("FEV1_FVC", std::clamp(rng.Normal(0.79, 0.06), 0.4, 0.98), 2);
-    if (rng.Chance(0.15)) {
-      add("PG1", std::clamp(rng.LogNormal(95, 0.35), 10.0, 300.0), 1);
-      add("PG_RATIO", std::clamp(rng.LogNormal(6.5, 0.4), 0.8, 20.0), 1);
-      add("G17", std::clamp(rng.LogNormal(4, 0.6), 0.5, 60.0), 1);
-    }
-    if (t.female && rng.Chance(0.8)) {
-      // Two-cancer screening: ~3.1 % high-risk cervical, ~0.8 % high-risk breast.
-      double c = rng.Uniform();
-      const char* f = c < 0.0005  ? "SCC"
-                      : c < 0.012 ? "HSIL"
-                      : c < 0.02  ? "ASC-H"
-                      : c < 0.022 ? "AGC"
-                      : c < 0.07  ? "ASC-US"
-                      : c < 0.1   ? "LSIL"
-                                  : "NILM";
-      double h = rng.Uniform();
-      const char* hpv = h < 0.012 ? "16" : h < 0.018 ? "18" : h < 0.1 ? "other" : "negative";
-      rs.push_back({"CERVICAL", 0, f, hpv, 0});
-      double b = rng.Uniform();
-      const char* bi = b < 0.0003  ? "5"
-                       : b < 0.008 ? (b < 0.004 ? "4A" : "4B")
-                       : b < 0.02  ? "0"
-                       : b < 0.06  ? "3"
-                       : b < 0.5   ? "2"
-                                   : "1";
-      rs.push_back({"BREAST_BIRADS", 0, bi, "", 0});
-    }
-    return rs;
-  }
-
-  void WriteResult(Writer& w, const Result& r, const char* status) {
-    w.StartObject();
-    const Unit* u = UnitOf(r.test);
-    bool by_loinc = u && u->loinc[0] != '\0' && rng.Chance(0.10);
-    if (by_loinc) {
-      w.Key("loinc");
-      w.String(u->loinc);
-    } else {
-      w.Key("test");
-      w.String(r.test.c_str());
-    }
-    if (!r.finding.empty()) {
-      w.Key("finding");
-      w.String(r.finding.c_str());
-      if (!r.hpv.empty()) {
-        w.Key("hpv");
-        w.String(r.hpv.c_str());
-      }
-    } else {
-      double v = r.value;
-      const char* unit = u ? u->canonical : "";
-      if (u && u->alt[0] != '\0' && rng.Chance(u->alt_share)) {
-        v = Round(v * u->to_alt,
-                  std::max(0, r.decimals - static_cast<int>(std::floor(std::log10(u->to_alt)))));
-        unit = u->alt;
-      }
-      w.Key("value");
-      w.Double(v);
-      if (unit[0] != '\0') {
-        w.Key("unit");
-        w.String(unit);
-      }
-    }
-    if (status != nullptr) {
-      w.Key("status");
-      w.String(status);
-    }
-    w.EndObject();
-  }
-
-  GeneratedEvent Lab(const std::string& worker, TimeMs at, const std::string& exam,
-                     const std::string& source, const std::vector<Result>& rs, const char* status) {
-    rapidjson::StringBuffer b;
-    Writer w(b);
-    w.SetMaxDecimalPlaces(4);
-    w.StartObject();
-    w.Key("type");
-    w.String("lab_result");
-    w.Key("event_id");
-    std::string id = fmt::format("{}-{:08}", source, ++seq);
-    w.String(id.c_str());
-    w.Key("worker_id");
-    w.String(worker.c_str());
-    w.Key("occurred_at");
-    std::string t = FormatRfc3339(at);
-    w.String(t.c_str());
-    w.Key("source");
-    w.String(source.c_str());
-    w.Key("exam_id");
-    w.String(exam.c_str());
-    w.Key("results");
-    w.StartArray();
-    for (const auto& r : rs) WriteResult(w, r, status);
-    w.EndArray();
-    w.EndObject();
-    return GeneratedEvent{"lab-results", worker, std::string(b.GetString(), b.GetSize()), false};
-  }
-
-  GeneratedEvent Checkin(const std::string& worker, TimeMs at, const char* kind,
-                         const std::string& exam) {
-    std::string json = fmt::format(
-        R"({{"type":"checkin","event_id":"ck-{:08}","worker_id":"{}","occurred_at":"{}","source":"exam-roster","kind":"{}","exam_id":"{}"}})",
-        ++seq, worker, FormatRfc3339(at), kind, exam);
-    return GeneratedEvent{"checkins", worker, std::move(json), false};
-  }
-
-  // A deliberately bad event: half whole-message faults, half one bad result in a good report.
-  GeneratedEvent Bad(const std::string& worker, TimeMs at) {
-    std::string ts = FormatRfc3339(at);
-    std::uint64_t id = ++seq;
-    std::string good = R"({"test":"TG","value":1.2,"unit":"mmol/L"})";
-    auto report = [&](const std::string& bad_result) {
-      return fmt::format(
-          R"({{"type":"lab_result","event_id":"bad-{:08}","worker_id":"{}","occurred_at":"{}","source":"cq-yjp-van-02","exam_id":"XB{}","results":[{},{}]}})",
-          id, worker, ts, id, good, bad_result);
-    };
-    std::string json;
-    std::string key = worker;
-    switch (rng.Below(12)) {
-      case 0:
-        json = "exam vehicle 03: printer out of paper";
-        key = "";
-        break;
-      case 1:
-        json = report(R"({"test":"SBP","value":150,"unit":"mmHg"})").substr(0, 60);
-        key = "";
-        break;
-      case 2:
-        json = fmt::format(
-            R"({{"type":"lab_result","worker_id":"{}","occurred_at":"{}","results":[{}]}})", worker,
-            ts, good);
-        break;
-      case 3:
-        json = fmt::format(
-            R"({{"type":"lab_result","event_id":"bad-{:08}","occurred_at":"{}","results":[{}]}})",
-            id, ts, good);
-        key = "";
-        break;
-      case 4:
-        json = fmt::format(
-            R"({{"type":"lab_result","event_id":"bad-{:08}","worker_id":"{}","occurred_at":"12/04/2026 09:13","results":[{}]}})",
-            id, worker, good);
-        break;
-      case 5:
-        json = fmt::format(
-            R"({{"type":"lab_result","event_id":"bad-{:08}","worker_id":"{}","occurred_at":"{}","results":[]}})",
-            id, worker, ts);
-        break;
-      case 6:
-        json = report(R"({"test":"VITD","value":30,"unit":"ng/mL"})");
-        break;
-      case 7:
-        json = report(R"({"test":"TG","value":2.9,"unit":"g/L"})");
-        break;
-      case 8:
-        json = report(R"({"test":"SBP","value":"high","unit":"mmHg"})");
-        break;
-      case 9:
-        json = report(R"({"test":"K","value":-4.1,"unit":"mmol/L"})");
-        break;
-      case 10:
-        json = report(R"({"test":"LIVER_US"})");
-        break;
-      default:
-        json = report(R"({"loinc":"99999-9","value":1,"unit":"mmol/L"})");
-        break;
-    }
-    return GeneratedEvent{"lab-results", key, std::move(json), true};
-  }
-
-  void Emit(GeneratedEvent e) {
-    if (!e.bad) {
-      recent.push_back(e);
-      if (recent.size() > 64) recent.erase(recent.begin());
-    }
-    pending.push_back(std::move(e));
-    if (!recent.empty() && rng.Chance(opt.duplicate_share)) {
-      pending.push_back(recent[rng.Below(recent.size())]);  // an exact re-send
-    }
-    if (rng.Chance(opt.bad_share))
-      pending.push_back(Bad(pending.back().key.empty() ? WorkerId(0) : pending.back().key, at_));
-  }
-
-  void ExamEvents(std::uint64_t i, TimeMs at, double drift, int round) {
-    at_ = at;
-    std::string worker = WorkerId(i);
-    std::string source = kSources[(i + static_cast<std::uint64_t>(round)) % 5];
-    std::string exam = fmt::format("X{}-{:07}", round + 1, i + 1);
-    Traits t = TraitsOf(i);
-    auto rs = Exam(t, drift);
-    bool roster = rng.Chance(opt.checkin_share);
-    if (roster) Emit(Checkin(worker, at - 20 * kMinute, "exam_arrival", exam));
-    if (rng.Chance(0.005)) {  // a preliminary lipid result first
-      Emit(Lab(worker, at - 5 * kMinute, exam, source, {rs[0]}, "preliminary"));
-    }
-    Emit(Lab(worker, at, exam, source, rs, nullptr));
-    if (roster) Emit(Checkin(worker, at + 10 * kMinute, "exam_done", exam));
-    if (rng.Chance(0.005)) {  // a corrected result of the same exam
-      Result c = rs[rng.Below(2)];
-      c.value = Round(c.value * (0.8 + 0.4 * rng.Uniform()), c.decimals);
-      Emit(Lab(worker, at + kHour, exam, source, {c}, "corrected"));
-    }
-  }
-
-  bool Fill() {
-    if (next_worker < opt.workers) {
-      ExamEvents(next_worker, opt.start + static_cast<TimeMs>(next_worker) * opt.spacing_ms, 0, 0);
-      ++next_worker;
-      return true;
-    }
-    // Follow-up exams, months later, for a stable share of workers.
-    const TimeMs second_start =
-        opt.start + static_cast<TimeMs>(opt.workers) * opt.spacing_ms + 120 * kDay;
-    while (next_followup < opt.workers) {
-      std::uint64_t i = next_followup++;
-      Random pick(opt.seed ^ (0x5851F42D4C957F2DULL * (i + 7)));
-      if (!pick.Chance(opt.followup_share)) continue;
-      double drift = pick.Normal(0, 0.6);
-      ExamEvents(i, second_start + static_cast<TimeMs>(i) * opt.spacing_ms, drift, 1);
-      return true;
-    }
-    return false;
-  }
-
-  TimeMs at_ = 0;
+  Options o_;
+  Rng stream_;
+  double whole_bad_ = 0, duplicate_ = 0, result_bad_ = 0, checkins_ = 0;
+  std::uint64_t next_worker_ = 0;
+  std::uint64_t seq_ = 0, event_counter_ = 0, exam_counter_ = 0, bad_counter_ = 0;
+  std::vector<Pending> heap_;
+  std::vector<GeneratedEvent> recent_;  // ring of the last kRecent good events
+  std::uint64_t recent_count_ = 0;
+  TimeMs now_ = 0;
+  std::uint64_t produced_ = 0;
 };
 
-Generator::Generator(const Options& options) : impl_(std::make_unique<Impl>(options)) {}
-Generator::~Generator() = default;
+Generator::Impl::Impl(const Options& options) : o_(options), stream_(MixSeed(options.seed, 0x57)) {
+  const double bad = std::clamp(o_.bad_share, 0.0, 0.5);
+  const double checkin = std::clamp(o_.checkin_share, 0.0, 0.6);
+  o_.spacing_ms = std::max<TimeMs>(o_.spacing_ms, 0);
+  duplicate_ = std::clamp(o_.duplicate_share, 0.0, 0.2);
+  whole_bad_ = bad / 2;
+  // Check-ins per checked-in exam: arrival and done (contacts add a little).
+  checkins_ = std::min(1.0, checkin / (2 * (1 - checkin)));
+  // Final reports among the heap's events; half the bad share is faults inside them.
+  const double final_share = 1 / (1 + kPreliminary + kCorrected + 2 * checkins_);
+  result_bad_ = std::min(1.0, whole_bad_ / ((1 - whole_bad_ - duplicate_) * final_share));
+  now_ = o_.start;
+  recent_.reserve(kRecent);
+}
 
-bool Generator::Next(GeneratedEvent* out) {
-  while (impl_->pending.empty()) {
-    if (!impl_->Fill()) return false;
+void Generator::Impl::Push(TimeMs at, std::string_view topic, const std::string& key,
+                           std::string json, bool bad) {
+  heap_.push_back({at, seq_++, {std::string(topic), key, std::move(json), bad}});
+  std::push_heap(heap_.begin(), heap_.end(), Later);
+}
+
+EventHeader Generator::Impl::Header(std::string_view prefix, std::string_view source,
+                                    const WorkerProfile& w, TimeMs at, const std::string& exam_id) {
+  EventHeader h;
+  h.event_id = fmt::format("{}-{}-{:07d}", prefix, LocalDate(at), ++event_counter_);
+  h.worker_id = w.id;
+  h.occurred_at = LocalTime(at);
+  h.occurred_at_ms = at;
+  h.source = source;
+  h.exam_id = exam_id;
+  return h;
+}
+
+void Generator::Impl::ScheduleWorker(std::uint64_t index) {
+  const WorkerProfile w = DrawWorker(o_.seed, o_.worker_prefix, index);
+  Rng values(MixSeed(o_.seed, index, 1));
+  Rng events(MixSeed(o_.seed, index, 2));
+  ScheduleExam(w, 1, SlotTime(index), values, events);
+}
+
+void Generator::Impl::ScheduleExam(const WorkerProfile& w, int exam_no, TimeMs slot, Rng& values,
+                                   Rng& events) {
+  const Site& site = Sites()[w.site];
+  const std::vector<Value> v = DrawExam(w, exam_no, values);
+  const std::vector<ReportedResult> results = Present(v, site, values);
+  const std::string exam_id = fmt::format("X{}-{:07d}", LocalDate(slot), ++exam_counter_);
+
+  TimeMs result_at = slot;
+  const bool checked_in = events.Chance(checkins_);
+  if (checked_in) {
+    CheckinFields arrival{"exam_arrival", {}, {}, {}};
+    Push(slot, kCheckinTopic, w.id,
+         RenderCheckin(Header(site.short_name, site.name, w, slot, exam_id), arrival), false);
+    const TimeMs done_at = slot + Minutes(events, 8, 40);
+    CheckinFields done{"exam_done", {}, {}, {}};
+    Push(done_at, kCheckinTopic, w.id,
+         RenderCheckin(Header(site.short_name, site.name, w, done_at, exam_id), done), false);
+    result_at = events.Chance(kLateResults) ? done_at + Minutes(events, 84 * 60, 144 * 60)
+                                            : done_at + Minutes(events, 30, 48 * 60);
   }
-  *out = std::move(impl_->pending.front());
-  impl_->pending.pop_front();
-  impl_->produced++;
+  if (events.Chance(kPreliminary)) {
+    std::vector<ReportedResult> lipids;
+    for (ReportedResult r : results) {
+      if (r.test > Test::kHDL) break;
+      r.status = "preliminary";
+      lipids.push_back(r);
+    }
+    Push(result_at, kLabTopic, w.id,
+         RenderLabResult(Header(site.short_name, site.name, w, result_at, exam_id), lipids), false);
+    result_at += Minutes(events, 60, 360);
+  }
+  std::vector<ReportedResult> final_results = results;
+  const bool bad = events.Chance(result_bad_);
+  if (bad) {
+    ApplyResultFault(static_cast<ResultFault>(events.Below(static_cast<int>(ResultFault::kCount))),
+                     &final_results, events);
+  }
+  Push(result_at, kLabTopic, w.id,
+       RenderLabResult(Header(site.short_name, site.name, w, result_at, exam_id), final_results),
+       bad);
+  if (events.Chance(kCorrected)) {
+    std::vector<std::size_t> correctable;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const Test t = v[i].test;
+      if (t == Test::kTG || t == Test::kTC || t == Test::kGLU || t == Test::kSBP ||
+          t == Test::kALT) {
+        correctable.push_back(i);
+      }
+    }
+    const std::size_t i = correctable[events.Below(correctable.size())];
+    ReportedResult fixed = results[i];
+    const TestInfo& info = Info(fixed.test);
+    SetCanonical(&fixed,
+                 std::clamp(v[i].canonical * events.Between(0.85, 1.15), info.low, info.high));
+    fixed.status = "corrected";
+    const TimeMs at = result_at + Minutes(events, 120, 72 * 60);
+    Push(at, kLabTopic, w.id,
+         RenderLabResult(Header(site.short_name, site.name, w, at, exam_id), {&fixed, 1}), false);
+  }
+  const Severity severity = Assess(v);
+  if (checked_in && severity.red) ScheduleContacts(w, result_at, events);
+  if (exam_no == 1 && events.Chance(severity.abnormal ? kSecondExamAbnormal : kSecondExam)) {
+    const WorkerProfile later = Drift(w, values);
+    const TimeMs at = slot + events.IntBetween(60, 110) * kDay + Minutes(events, 0, 600);
+    ScheduleExam(later, 2, at, values, events);
+  }
+}
+
+void Generator::Impl::ScheduleContacts(const WorkerProfile& w, TimeMs result_at, Rng& events) {
+  static constexpr std::array<std::string_view, 3> kOutcomes = {"reached", "unreachable",
+                                                                "declined"};
+  static constexpr std::array<double, 3> kFirst = {0.75, 0.20, 0.05};
+  static constexpr std::array<double, 3> kRetry = {0.70, 0.30, 0.0};
+  const std::string staff = fmt::format("S{:02d}", events.IntBetween(1, 12));
+  TimeMs at = result_at + Minutes(events, 2, 90);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const std::string_view outcome = kOutcomes[events.Pick(attempt == 0 ? kFirst : kRetry)];
+    CheckinFields contact{"contact", "phone", outcome, staff};
+    Push(at, kCheckinTopic, w.id, RenderCheckin(Header("app", kFollowupSource, w, at, {}), contact),
+         false);
+    if (outcome != "unreachable") break;
+    at += Minutes(events, 30, 180);
+  }
+}
+
+GeneratedEvent Generator::Impl::WholeBad() {
+  const WorkerProfile w = DrawWorker(o_.seed, o_.worker_prefix, stream_.Below(next_worker_));
+  Rng rng(MixSeed(o_.seed, 0xbad, bad_counter_++));
+  const Site& site = Sites()[w.site];
+  const std::vector<ReportedResult> results = Present(DrawExam(w, 1, rng), site, rng);
+  const std::string exam_id = fmt::format("X{}-{:07d}", LocalDate(now_), ++exam_counter_);
+  const auto fault = static_cast<WholeFault>(rng.Below(static_cast<int>(WholeFault::kCount)));
+  return {
+      std::string(kLabTopic), w.id,
+      RenderWholeFault(fault, Header(site.short_name, site.name, w, now_, exam_id), results, rng),
+      true};
+}
+
+bool Generator::Impl::Next(GeneratedEvent* out) {
+  const double u = stream_.Uniform();
+  if (u < whole_bad_ && next_worker_ > 0) {
+    *out = WholeBad();
+    ++produced_;
+    return true;
+  }
+  if (u >= whole_bad_ && u < whole_bad_ + duplicate_ && recent_count_ > 0) {
+    *out = recent_[stream_.Below(std::min<std::uint64_t>(recent_count_, kRecent))];
+    ++produced_;
+    return true;
+  }
+  // Schedule every worker whose exam slot comes before the earliest pending event.
+  while (next_worker_ < o_.workers &&
+         (heap_.empty() || SlotTime(next_worker_) <= heap_.front().at)) {
+    ScheduleWorker(next_worker_++);
+  }
+  if (heap_.empty()) return false;
+  std::pop_heap(heap_.begin(), heap_.end(), Later);
+  Pending p = std::move(heap_.back());
+  heap_.pop_back();
+  now_ = p.at;
+  if (!p.event.bad) {
+    if (recent_.size() < kRecent) {
+      recent_.push_back(p.event);
+    } else {
+      recent_[recent_count_ % kRecent] = p.event;
+    }
+    ++recent_count_;
+  }
+  *out = std::move(p.event);
+  ++produced_;
   return true;
 }
 
-std::uint64_t Generator::produced() const { return impl_->produced; }
+Generator::Generator(const Options& options) : impl_(std::make_unique<Impl>(options)) {}
+Generator::~Generator() = default;
+bool Generator::Next(GeneratedEvent* out) { return impl_->Next(out); }
+std::uint64_t Generator::produced() const { return impl_->produced(); }
 
 void WriteJsonl(const Options& options, std::ostream& out) {
   Generator g(options);
   GeneratedEvent e;
-  while (g.Next(&e)) out << e.json << '\n';
+  while (out && g.Next(&e)) {
+    out.write(e.json.data(), static_cast<std::streamsize>(e.json.size()));
+    out.put('\n');
+  }
 }
 
 }  // namespace careloop::gen

@@ -21,8 +21,8 @@ constexpr double kLiverMild = 0.6745, kLiverModerate = 1.2265, kLiverSevere = 1.
 constexpr double kDiabetic = 1.5548;
 
 // Per-worker rarities.
-constexpr double kAfpMajor = 0.0002, kAfpHigh = 0.0001, kAfpRaised = 0.0022;
-constexpr double kLiverMass = 0.00015;
+constexpr double kAfpMajor = 0.00016, kAfpHigh = 0.0001, kAfpRaised = 0.0022;
+constexpr double kLiverMass = 0.0001;
 
 double Load(double rho, double factor, double own) {
   return rho * factor + std::sqrt(1 - rho * rho) * own;
@@ -76,8 +76,8 @@ constexpr std::array<std::string_view, 4> kHpv = {"negative", "other", "16", "18
 constexpr std::array<double, 4> kHpvW = {0.877, 0.100, 0.016, 0.007};
 // Breast high risk (4A 4B 4C 5) = 0.775 %.
 constexpr std::array<std::string_view, 8> kBirads = {"1", "2", "0", "3", "4A", "4B", "4C", "5"};
-constexpr std::array<double, 8> kBiradsW = {0.55025, 0.34,   0.052, 0.05,
-                                            0.0045,  0.0018, 0.001, 0.00045};
+constexpr std::array<double, 8> kBiradsW = {0.55025, 0.34,   0.052,   0.05,
+                                            0.0046,  0.0018, 0.00105, 0.0003};
 
 }  // namespace
 

@@ -5,11 +5,11 @@
 // standard normal, so the first-exam shares are fixed by the value formulas:
 //   TG  = exp(0.3626 + 0.55 z)            P(TG >= 1.70)  = 38 %, P(>= 5.65) = 0.6 %
 //   TC  = 4.86 + 0.95 z                   P(TC >= 5.20)  = 36 %
-//   LIVER_US by z: mild 14 %, moderate 8 %, severe 3 % (25 %), mass ~0.015 % (★)
+//   LIVER_US by z: mild 14 %, moderate 8 %, severe 3 % (25 %), mass ~0.01 % (★)
 //   SBP = 123 + 14 z + 2.5 max(z,0)^2, DBP = 78 + 9 z' + 0.8 max(z',0)^2, corr(z,z') 0.7:
 //                                         P(SBP >= 140 or DBP >= 90) = 21 %,
 //                                         P(SBP >= 180) = 0.3 %, P(DBP >= 110) = 0.25 %
-//   AFP >= 400 ng/mL (★) in ~0.02 % of workers.
+//   AFP >= 400 ng/mL (★) in ~0.016 % of workers; with SCC and BI-RADS 5, ★ ~0.05 %.
 // A shared metabolic factor correlates lipids, blood pressure, liver, glucose and BMI
 // without changing these marginals. A second exam drifts every trait
 // (z' = 0.8 z + 0.6 e), which keeps the marginals and moves tiers both ways.

@@ -1,4 +1,5 @@
-// The synthetic population: deterministic, and as prevalent as the source report says.
+// The stream: deterministic bytes, shares of bad input and re-sends, the contract's
+// common fields on every good event, event-time order, check-ins.
 #include "careloop/gen/generator.h"
 
 #include <catch2/catch.hpp>
@@ -6,88 +7,152 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string>
 
-#include "careloop/decode/catalog.h"
-#include "careloop/decode/event_decoder.h"
+#include "gen/gen_fixture.h"
 
-using namespace careloop;
+namespace careloop::gen::testing {
+namespace {
 
-TEST_CASE("Same seed, same bytes; another seed, other bytes", "[unit]") {
-  gen::Options o;
-  o.workers = 500;
-  std::ostringstream a, b, c;
-  gen::WriteJsonl(o, a);
-  gen::WriteJsonl(o, b);
+std::string Jsonl(const Options& o) {
+  std::ostringstream out;
+  WriteJsonl(o, out);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("The same seed gives the same bytes, another seed other bytes", "[unit]") {
+  Options o;
+  o.workers = 2000;
+  o.checkin_share = 0.2;
+  const std::string a = Jsonl(o);
+  CHECK(a.size() > 1'000'000);
+  CHECK(a == Jsonl(o));
   o.seed = 43;
-  gen::WriteJsonl(o, c);
-  CHECK(a.str().size() > 100000);
-  CHECK(a.str() == b.str());
-  CHECK(a.str() != c.str());
+  CHECK(a != Jsonl(o));
 }
 
-TEST_CASE("The population reproduces the report's prevalence and a realistic mix", "[unit]") {
-  auto catalog = decode::Catalog::LoadFile(std::string(CARELOOP_SOURCE_DIR) + "/config/tests.yaml");
-  REQUIRE(catalog.ok());
-  decode::EventDecoder decoder(*catalog);
-  gen::Options o;  // 25,000 workers as in the report
-  gen::Generator g(o);
-  gen::GeneratedEvent e;
-  decode::Decoded d;
-  std::set<std::string> first_exam_workers, event_ids;
-  std::uint64_t tg = 0, tc = 0, liver = 0, bp = 0, events = 0, bad = 0, bad_flagged = 0, dups = 0;
-  std::uint64_t loinc_only = 0, mgdl = 0, results = 0, followups = 0, red_afp = 0;
-  while (g.Next(&e)) {
-    ++events;
-    bad_flagged += e.bad ? 1 : 0;
-    decoder.Decode(e.json, &d);
-    if (!d.usable || !d.rejected.empty()) ++bad;
-    if (!d.usable || d.type != decode::EventType::kLabResult) continue;
-    if (!event_ids.insert(d.event_id).second) {
-      ++dups;
-      continue;
+TEST_CASE("A worker's values do not depend on the other options", "[unit]") {
+  Options a;
+  a.workers = 50;
+  a.bad_share = 0;
+  a.duplicate_share = 0;
+  Options b = a;
+  b.bad_share = 0.2;
+  b.checkin_share = 0.3;
+  std::map<std::string, std::string> first_a, first_b;  // worker -> TG result as read
+  for (const Options* o : {&a, &b}) {
+    auto& first = o == &a ? first_a : first_b;
+    for (const GeneratedEvent& e : Generate(*o)) {
+      auto r = Read(e.json);
+      if (!r || r->type != "lab_result" || first.count(r->worker_id)) continue;
+      for (const ReadResult& res : r->results) {
+        if (res.test == "TG" && res.status.empty())
+          first[r->worker_id] = std::to_string(*res.value);
+      }
     }
-    CHECK(!d.lab.worker_id.empty());
-    CHECK(d.lab.occurred_at > 0);
-    if (d.lab.exam_id.rfind("X2-", 0) == 0) {
-      ++followups;
-      continue;
-    }
-    if (d.lab.exam_id.rfind("X1-", 0) != 0 || d.lab.results.size() < 5)
-      continue;  // corrections etc.
-    if (!first_exam_workers.insert(d.lab.worker_id).second) continue;
-    double sbp = 0, dbp = 0;
-    for (const auto& m : d.lab.results) {
-      ++results;
-      loinc_only += m.loinc.empty() ? 0 : 1;
-      mgdl += m.reported_unit == "mg/dL" ? 1 : 0;
-      const auto& t = m.obs.test;
-      if (t == "TG" && m.obs.value >= 1.70) ++tg;
-      if (t == "TC" && m.obs.value >= 5.20) ++tc;
-      if (t == "LIVER_US" &&
-          (m.obs.finding == "mild" || m.obs.finding == "moderate" || m.obs.finding == "severe"))
-        ++liver;
-      if (t == "SBP") sbp = m.obs.value;
-      if (t == "DBP") dbp = m.obs.value;
-      if (t == "AFP" && m.obs.value >= 200) ++red_afp;
-    }
-    if (sbp >= 140 || dbp >= 90) ++bp;
   }
-  const double n = static_cast<double>(first_exam_workers.size());
-  INFO("workers " << n << " TG " << tg / n << " TC " << tc / n << " liver " << liver / n << " BP "
-                  << bp / n);
-  REQUIRE(n > 24000);
-  CHECK(tg / n == Approx(0.38).margin(0.02));
-  CHECK(tc / n == Approx(0.36).margin(0.02));
-  CHECK(liver / n == Approx(0.25).margin(0.02));
-  CHECK(bp / n == Approx(0.21).margin(0.02));
-  WARN("prevalence: TG " << tg / n << " TC " << tc / n << " liver " << liver / n << " BP "
-                         << bp / n);
-  CHECK(static_cast<double>(loinc_only) / results == Approx(0.10).margin(0.02));
-  CHECK(mgdl > 0);
-  CHECK(red_afp > 0);
-  CHECK(followups > 0.08 * n);
-  CHECK(dups > 0);
-  // Bad input: about 1 % of events, and every event flagged bad really is bad.
-  CHECK(static_cast<double>(bad_flagged) / events == Approx(0.01).margin(0.004));
-  CHECK(bad >= bad_flagged);
+  REQUIRE(first_a.size() == 50);
+  CHECK(first_a == first_b);
 }
+
+TEST_CASE("Next returns false when done, produced() counts the events", "[unit]") {
+  Options o;
+  o.workers = 30;
+  Generator g(o);
+  GeneratedEvent e;
+  std::uint64_t n = 0;
+  while (g.Next(&e)) ++n;
+  CHECK(n >= 30);
+  CHECK(g.produced() == n);
+  CHECK_FALSE(g.Next(&e));
+  CHECK(g.produced() == n);
+  o.workers = 0;
+  Generator empty(o);
+  CHECK_FALSE(empty.Next(&e));
+}
+
+TEST_CASE("Bad input is about bad_share of the events, half whole-message faults", "[unit]") {
+  const auto& events = DefaultStream();
+  double bad = 0, whole = 0;
+  for (const GeneratedEvent& e : events) {
+    if (!e.bad) continue;
+    ++bad;
+    whole += !Read(e.json).has_value();  // the common fields cannot be read
+  }
+  const double n = static_cast<double>(events.size());
+  INFO("events " << n << ", bad " << bad << ", whole-message " << whole);
+  CHECK(bad / n == Approx(0.01).margin(0.002));
+  CHECK(whole / bad == Approx(0.5).margin(0.1));
+
+  Options o;
+  o.workers = 3000;
+  o.bad_share = 0.1;
+  double bad10 = 0;
+  const auto more = Generate(o);
+  for (const GeneratedEvent& e : more) bad10 += e.bad;
+  CHECK(bad10 / static_cast<double>(more.size()) == Approx(0.1).margin(0.015));
+}
+
+TEST_CASE("Duplicates are exact re-sends of an earlier event", "[unit]") {
+  const auto& events = DefaultStream();
+  std::map<std::string, const GeneratedEvent*> seen;
+  double duplicates = 0;
+  for (const GeneratedEvent& e : events) {
+    auto r = Read(e.json);
+    if (!r) continue;
+    auto [it, fresh] = seen.emplace(r->event_id, &e);
+    if (fresh) continue;
+    ++duplicates;
+    CHECK(it->second->json == e.json);
+    CHECK(it->second->key == e.key);
+    CHECK(it->second->topic == e.topic);
+    CHECK_FALSE(e.bad);
+  }
+  CHECK(duplicates / static_cast<double>(events.size()) == Approx(0.005).margin(0.0015));
+}
+
+TEST_CASE("Every good event has the contract's common fields, in event-time order", "[unit]") {
+  Options o;
+  o.workers = 3000;
+  o.checkin_share = 0.3;
+  std::set<std::string> ids;
+  TimeMs last = 0;
+  double checkins = 0, good = 0;
+  std::map<std::string, double> kinds;
+  for (const GeneratedEvent& e : Generate(o)) {
+    if (e.bad) continue;
+    ++good;
+    auto r = Read(e.json);
+    REQUIRE(r.has_value());
+    const bool fresh = ids.insert(r->event_id).second;
+    CHECK(r->worker_id == e.key);
+    CHECK(r->worker_id.size() == 8);
+    CHECK(r->occurred_at_text.ends_with("+08:00"));
+    CHECK(e.json.find('\n') == std::string::npos);
+    if (r->type == "checkin") {
+      CHECK(e.topic == "checkins");
+      ++checkins;
+      if (fresh) ++kinds[r->kind];
+      if (r->kind != "contact") CHECK_FALSE(r->exam_id.empty());
+    } else {
+      REQUIRE(r->type == "lab_result");
+      CHECK(e.topic == "lab-results");
+      CHECK_FALSE(r->exam_id.empty());
+      for (const ReadResult& res : r->results) {
+        CHECK((!res.test.empty() || !res.loinc.empty()));
+        CHECK((res.value.has_value() || !res.finding.empty()));
+      }
+    }
+    if (!fresh) continue;  // a re-send keeps its original time
+    CHECK(r->occurred_at >= last);
+    last = r->occurred_at;
+  }
+  INFO("check-ins " << checkins / good);
+  CHECK(checkins / good == Approx(0.3).margin(0.05));
+  CHECK(kinds["exam_arrival"] == kinds["exam_done"]);
+  CHECK(kinds["contact"] > 0);
+}
+
+}  // namespace careloop::gen::testing
