@@ -23,15 +23,21 @@ constexpr std::string_view kCheckinTopic = "checkins";
 constexpr std::string_view kFollowupSource = "followup-app";
 
 constexpr std::size_t kRecent = 1024;  // re-sends repeat one of the last good events
-// A second exam for ~10 % of workers: 4 % of all, 15 % of those with an abnormal result.
-constexpr double kSecondExam = 0.04, kSecondExamAbnormal = 0.15;
+// Second exams favour abnormal results: at followup_share 0.10, 4 % of the workers
+// without and 15 % of those with a yellow or red result (about half) are invited back.
+constexpr double kSecondExam = 0.4, kSecondExamAbnormal = 1.5;
 constexpr double kPreliminary = 0.01, kCorrected = 0.005;
 constexpr double kLateResults = 0.03;  // of checked-in exams: results after > 3 days
 
+constexpr std::uint64_t kNoWorker = ~std::uint64_t{0};
+
+// An event due at `at`, or (second_exam_of != kNoWorker) the slot of a worker's second
+// exam, whose events are drawn only when it comes due: the heap stays small.
 struct Pending {
-  TimeMs at;
-  std::uint64_t seq;  // schedule order breaks ties: deterministic
+  TimeMs at = 0;
+  std::uint64_t seq = 0;  // schedule order breaks ties: deterministic
   GeneratedEvent event;
+  std::uint64_t second_exam_of = kNoWorker;
 };
 
 bool Later(const Pending& a, const Pending& b) {
@@ -55,6 +61,7 @@ class Generator::Impl {
     return o_.start + static_cast<TimeMs>(i) * o_.spacing_ms;
   }
   void ScheduleWorker(std::uint64_t index);
+  void ScheduleSecondExam(std::uint64_t index, TimeMs slot);
   void ScheduleExam(const WorkerProfile& w, int exam_no, TimeMs slot, Rng& values, Rng& events);
   void ScheduleContacts(const WorkerProfile& w, TimeMs result_at, Rng& events);
   void Push(TimeMs at, std::string_view topic, const std::string& key, std::string json, bool bad);
@@ -65,6 +72,7 @@ class Generator::Impl {
   Options o_;
   Rng stream_;
   double whole_bad_ = 0, duplicate_ = 0, result_bad_ = 0, checkins_ = 0;
+  double second_exam_ = 0, second_exam_abnormal_ = 0;
   std::uint64_t next_worker_ = 0;
   std::uint64_t seq_ = 0, event_counter_ = 0, exam_counter_ = 0, bad_counter_ = 0;
   std::vector<Pending> heap_;
@@ -79,6 +87,9 @@ Generator::Impl::Impl(const Options& options) : o_(options), stream_(MixSeed(opt
   const double checkin = std::clamp(o_.checkin_share, 0.0, 0.6);
   o_.spacing_ms = std::max<TimeMs>(o_.spacing_ms, 0);
   duplicate_ = std::clamp(o_.duplicate_share, 0.0, 0.2);
+  const double followup = std::clamp(o_.followup_share, 0.0, 0.66);
+  second_exam_ = kSecondExam * followup;
+  second_exam_abnormal_ = std::min(1.0, kSecondExamAbnormal * followup);
   whole_bad_ = bad / 2;
   // Check-ins per checked-in exam: arrival and done (contacts add a little).
   checkins_ = std::min(1.0, checkin / (2 * (1 - checkin)));
@@ -112,6 +123,13 @@ void Generator::Impl::ScheduleWorker(std::uint64_t index) {
   Rng values(MixSeed(o_.seed, index, 1));
   Rng events(MixSeed(o_.seed, index, 2));
   ScheduleExam(w, 1, SlotTime(index), values, events);
+}
+
+void Generator::Impl::ScheduleSecondExam(std::uint64_t index, TimeMs slot) {
+  Rng values(MixSeed(o_.seed, index, 3));
+  Rng events(MixSeed(o_.seed, index, 4));
+  const WorkerProfile later = Drift(DrawWorker(o_.seed, o_.worker_prefix, index), values);
+  ScheduleExam(later, 2, slot, values, events);
 }
 
 void Generator::Impl::ScheduleExam(const WorkerProfile& w, int exam_no, TimeMs slot, Rng& values,
@@ -175,10 +193,10 @@ void Generator::Impl::ScheduleExam(const WorkerProfile& w, int exam_no, TimeMs s
   }
   const Severity severity = Assess(v);
   if (checked_in && severity.red) ScheduleContacts(w, result_at, events);
-  if (exam_no == 1 && events.Chance(severity.abnormal ? kSecondExamAbnormal : kSecondExam)) {
-    const WorkerProfile later = Drift(w, values);
+  if (exam_no == 1 && events.Chance(severity.abnormal ? second_exam_abnormal_ : second_exam_)) {
     const TimeMs at = slot + events.IntBetween(60, 110) * kDay + Minutes(events, 0, 600);
-    ScheduleExam(later, 2, at, values, events);
+    heap_.push_back({at, seq_++, {}, w.index});
+    std::push_heap(heap_.begin(), heap_.end(), Later);
   }
 }
 
@@ -224,15 +242,19 @@ bool Generator::Impl::Next(GeneratedEvent* out) {
     ++produced_;
     return true;
   }
-  // Schedule every worker whose exam slot comes before the earliest pending event.
-  while (next_worker_ < o_.workers &&
-         (heap_.empty() || SlotTime(next_worker_) <= heap_.front().at)) {
-    ScheduleWorker(next_worker_++);
-  }
-  if (heap_.empty()) return false;
-  std::pop_heap(heap_.begin(), heap_.end(), Later);
-  Pending p = std::move(heap_.back());
-  heap_.pop_back();
+  Pending p;
+  do {
+    // Schedule every worker whose exam slot comes before the earliest pending event.
+    while (next_worker_ < o_.workers &&
+           (heap_.empty() || SlotTime(next_worker_) <= heap_.front().at)) {
+      ScheduleWorker(next_worker_++);
+    }
+    if (heap_.empty()) return false;
+    std::pop_heap(heap_.begin(), heap_.end(), Later);
+    p = std::move(heap_.back());
+    heap_.pop_back();
+    if (p.second_exam_of != kNoWorker) ScheduleSecondExam(p.second_exam_of, p.at);
+  } while (p.second_exam_of != kNoWorker);
   now_ = p.at;
   if (!p.event.bad) {
     if (recent_.size() < kRecent) {

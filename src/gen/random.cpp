@@ -13,13 +13,35 @@ std::uint64_t SplitMix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
+std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
 }  // namespace
 
 std::uint64_t MixSeed(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
   return SplitMix(SplitMix(SplitMix(a) ^ b) ^ c);
 }
 
-double Rng::Uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+Rng::Rng(std::uint64_t seed) {
+  // Successive SplitMix64 outputs, the seeding xoshiro's authors recommend.
+  for (std::uint64_t& word : s_) {
+    word = SplitMix(seed);
+    seed += 0x9e3779b97f4a7c15ULL;
+  }
+}
+
+std::uint64_t Rng::Next() {
+  const std::uint64_t result = Rotl(s_[1] * 5, 7) * 9;
+  const std::uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = Rotl(s_[3], 45);
+  return result;
+}
+
+double Rng::Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
 
 std::uint64_t Rng::Below(std::uint64_t n) {
   if (n == 0) return 0;

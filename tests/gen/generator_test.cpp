@@ -156,3 +156,24 @@ TEST_CASE("Every good event has the contract's common fields, in event-time orde
 }
 
 }  // namespace careloop::gen::testing
+
+namespace careloop::gen::testing {
+
+TEST_CASE("followup_share sets the share of workers with a second exam", "[unit]") {
+  for (double share : {0.0, 0.3}) {
+    Options o;
+    o.workers = 4000;
+    o.followup_share = share;
+    std::map<std::string, std::set<std::string>> exams;
+    for (const GeneratedEvent& e : Generate(o)) {
+      auto r = Read(e.json);
+      if (r && r->type == "lab_result") exams[r->worker_id].insert(r->exam_id);
+    }
+    double second = 0;
+    for (const auto& [worker, ids] : exams) second += ids.size() > 1;
+    INFO("followup_share " << share);
+    CHECK(second / static_cast<double>(o.workers) == Approx(share).margin(0.03));
+  }
+}
+
+}  // namespace careloop::gen::testing
