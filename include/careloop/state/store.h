@@ -36,8 +36,8 @@ struct OutboxEntry {
 };
 
 struct Timer {
-  TimeMs due = 0;
-  std::string timer_id;  // unique; the same id replaces
+  TimeMs due = 0;        // may be negative; timers sort by due, then timer_id (bytewise)
+  std::string timer_id;  // a timer is (due, timer_id): putting the same pair replaces it
   std::int32_t partition = 0;
   std::string payload;  // opaque to the store
 };
@@ -56,10 +56,25 @@ class WriteSet {
   bool empty() const;
   void Clear();
 
-  struct EntityPut { EntityKind kind; std::int32_t partition; std::string id; std::string bytes; };
-  struct Seen { std::int32_t partition; std::string event_id; };
-  struct TimerRef { TimeMs due; std::string timer_id; };
-  struct Offset { std::string topic; std::int32_t partition; std::int64_t next_offset; };
+  struct EntityPut {
+    EntityKind kind;
+    std::int32_t partition;
+    std::string id;
+    std::string bytes;
+  };
+  struct Seen {
+    std::int32_t partition;
+    std::string event_id;
+  };
+  struct TimerRef {
+    TimeMs due;
+    std::string timer_id;
+  };
+  struct Offset {
+    std::string topic;
+    std::int32_t partition;
+    std::int64_t next_offset;
+  };
   std::vector<EntityPut> entities;
   std::vector<Seen> seen;
   std::vector<OutboxEntry> outbox_add;
@@ -71,11 +86,11 @@ class WriteSet {
 };
 
 struct StoreOptions {
-  std::string path;                  // the state directory
-  std::size_t block_cache_mb = 256;  // Default: 256. One cache shared by all column families.
-  std::size_t write_buffer_mb = 128; // Default: 128. Total memtable budget (WriteBufferManager).
-  bool sync_writes = false;          // Default: false (WAL written, not fsynced per batch)
-  bool read_only = false;            // Default: false. `inspect` opens read-only.
+  std::string path;                   // the state directory
+  std::size_t block_cache_mb = 256;   // Default: 256. One cache shared by all column families.
+  std::size_t write_buffer_mb = 128;  // Default: 128. Total memtable budget (WriteBufferManager).
+  bool sync_writes = false;           // Default: false (WAL written, not fsynced per batch)
+  bool read_only = false;             // Default: false. `inspect` opens read-only.
 };
 
 class Store {
@@ -90,7 +105,9 @@ class Store {
                                                         std::int32_t partition) = 0;
   virtual Result<std::optional<std::string>> GetMeta(std::string_view key) = 0;
 
-  // The next free outbox sequence number (one past the highest ever added).
+  // The next free outbox sequence number: one past the highest ever added (1 for a new
+  // store). Never goes back, even when entries are removed; persisted with each Apply
+  // that adds entries.
   virtual std::uint64_t NextOutboxSeq() const = 0;
   // Outbox entries in seq order; `fn` returns false to stop.
   virtual Status ForEachOutbox(const std::function<bool(const OutboxEntry&)>& fn) = 0;
@@ -103,6 +120,16 @@ class Store {
 
   // Atomic. On failure nothing of `set` is applied and the store must not be used for
   // further writes (the caller stops before any offset moves).
+  //
+  // Within one set, changes apply in this order (later wins on the same key): entities,
+  // seen ids, outbox additions, outbox removals, timer removals, timer puts, offsets,
+  // meta. So an entry added and removed in one set is gone, and a timer removed and put
+  // again in one set stays.
+  //
+  // RocksDB: a failed write returns IoError with RocksDB's reason, and every later Apply
+  // returns that same error; a read-only store returns InvalidArgument (and stays usable
+  // for reads). Reads and ForEach* callbacks may run while another thread applies; a
+  // callback may read the store.
   virtual Status Apply(const WriteSet& set) = 0;
 
   // Approximate figures for metrics: bytes on disk, block-cache usage.
@@ -110,7 +137,12 @@ class Store {
   virtual std::uint64_t BlockCacheUsageBytes() const = 0;
 };
 
+// Opens (creating when missing, unless read_only) the store in options.path. Errors
+// name the path and RocksDB's reason (a missing directory on a read-only open, another
+// process holding the LOCK, a store of another format: Corruption).
 Result<std::unique_ptr<Store>> OpenRocksStore(const StoreOptions& options);
+// The in-memory twin: the same keys, order and semantics, nothing on disk; for tests and
+// `replay`. Thread-safety as above (a shared mutex).
 std::unique_ptr<Store> NewMemoryStore();
 
 }  // namespace careloop::state

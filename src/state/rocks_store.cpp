@@ -1,0 +1,291 @@
+// The RocksDB implementation of Store. Key layout: keys.h; tuning: rocks_options.h.
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "careloop/state/store.h"
+#include "state/keys.h"
+#include "state/rocks_options.h"
+#include "state/rocks_store_testing.h"
+
+namespace careloop::state {
+namespace {
+
+class RocksStore final : public Store {
+ public:
+  RocksStore(StoreOptions options, RocksOptions rocks)
+      : options_(std::move(options)), rocks_(std::move(rocks)) {}
+  ~RocksStore() override;
+
+  Status Open();
+
+  Result<std::optional<std::string>> GetEntity(EntityKind kind, std::int32_t partition,
+                                               std::string_view id) override {
+    return Get(kEntities, keys::Entity(kind, partition, id));
+  }
+  Result<bool> IsSeen(std::int32_t partition, std::string_view event_id) override;
+  Result<std::optional<std::int64_t>> GetOffset(std::string_view topic,
+                                                std::int32_t partition) override;
+  Result<std::optional<std::string>> GetMeta(std::string_view key) override {
+    return Get(kDefault, keys::Meta(key));
+  }
+  std::uint64_t NextOutboxSeq() const override { return next_seq_.load(); }
+  Status ForEachOutbox(const std::function<bool(const OutboxEntry&)>& fn) override;
+  Status ForEachDueTimer(TimeMs until, const std::function<bool(const Timer&)>& fn) override;
+  Status ForEachEntity(
+      EntityKind kind,
+      const std::function<bool(std::int32_t, std::string_view, std::string_view)>& fn) override;
+  Status Apply(const WriteSet& set) override;
+  std::uint64_t ApproximateSizeBytes() const override;
+  std::uint64_t BlockCacheUsageBytes() const override { return rocks_.cache->GetUsage(); }
+
+ private:
+  Result<std::optional<std::string>> Get(Family f, const std::string& key);
+  Status RocksError(std::string_view what, const rocksdb::Status& s) const {
+    return Status::IoError(
+        fmt::format("state store {}: {} failed: {}", options_.path, what, s.ToString()));
+  }
+  Status CheckFormat();
+  Status BuildBatch(const WriteSet& set, rocksdb::WriteBatch* batch, std::uint64_t* next_seq);
+
+  const StoreOptions options_;
+  RocksOptions rocks_;  // owns the cache and buffer budget the DB uses
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cf_;  // in Family order; owned, freed in ~
+  std::atomic<std::uint64_t> next_seq_{1};
+
+  std::mutex failed_mu_;
+  Status failed_;  // the first failed write; guarded by failed_mu_
+};
+
+RocksStore::~RocksStore() {
+  if (!db_) return;
+  for (rocksdb::ColumnFamilyHandle* h : cf_) {
+    rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
+    if (!s.ok())
+      spdlog::warn("state store {}: releasing a column family: {}", options_.path, s.ToString());
+  }
+  rocksdb::Status s = db_->Close();
+  // After a failed write RocksDB is in read-only mode and reports it again here.
+  if (!s.ok()) spdlog::warn("state store {}: close: {}", options_.path, s.ToString());
+}
+
+Status RocksStore::Open() {
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options_.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(rocks_.db), options_.path, rocks_.families,
+                                     &cf_, &raw);
+  } else {
+    s = rocksdb::DB::Open(rocksdb::DBOptions(rocks_.db), options_.path, rocks_.families, &cf_,
+                          &raw);
+  }
+  if (!s.ok()) {
+    return Status::IoError(fmt::format("cannot open the state store at {}{}: {}", options_.path,
+                                       options_.read_only ? " (read-only)" : "", s.ToString()));
+  }
+  db_.reset(raw);
+  CARELOOP_RETURN_IF_ERROR(CheckFormat());
+
+  auto seq = Get(kDefault, std::string(keys::kOutboxNextSeq));
+  if (!seq.ok()) return seq.status();
+  if (seq->has_value()) {
+    std::uint64_t v = 0;
+    if (!keys::ParseFixed64Value(**seq, &v)) {
+      return Status::Corruption(
+          fmt::format("state store {}: malformed outbox sequence counter", options_.path));
+    }
+    next_seq_ = v;
+  }
+  return Status::Ok();
+}
+
+// A new store gets the format marker; an existing one must carry the one this code reads.
+Status RocksStore::CheckFormat() {
+  auto format = Get(kDefault, std::string(keys::kFormat));
+  if (!format.ok()) return format.status();
+  if (format->has_value()) {
+    if (**format == keys::kFormatVersion) return Status::Ok();
+    return Status::Corruption(
+        fmt::format("state store {}: unsupported store format '{}'", options_.path, **format));
+  }
+  if (options_.read_only) return Status::Ok();
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db_->Put(wo, cf_[kDefault], keys::kFormat, keys::kFormatVersion);
+  if (!s.ok()) return RocksError("writing the format marker", s);
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> RocksStore::Get(Family f, const std::string& key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[f], key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return RocksError("read", s);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<bool> RocksStore::IsSeen(std::int32_t partition, std::string_view event_id) {
+  auto v = Get(kSeen, keys::Seen(partition, event_id));
+  if (!v.ok()) return v.status();
+  return v->has_value();
+}
+
+Result<std::optional<std::int64_t>> RocksStore::GetOffset(std::string_view topic,
+                                                          std::int32_t partition) {
+  auto v = Get(kDefault, keys::Offset(topic, partition));
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) return std::optional<std::int64_t>();
+  std::uint64_t off = 0;
+  if (!keys::ParseFixed64Value(**v, &off)) {
+    return Status::Corruption(
+        fmt::format("state store {}: malformed offset of {}[{}]", options_.path, topic, partition));
+  }
+  return std::optional<std::int64_t>(static_cast<std::int64_t>(off));
+}
+
+std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+Status RocksStore::ForEachOutbox(const std::function<bool(const OutboxEntry&)>& fn) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[kOutbox]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    OutboxEntry e;
+    if (!keys::ParseOutbox(View(it->key()), &e.seq) ||
+        !keys::ParseOutboxValue(View(it->value()), &e)) {
+      return Status::Corruption(
+          fmt::format("state store {}: malformed outbox entry", options_.path));
+    }
+    if (!fn(e)) break;
+  }
+  if (!it->status().ok()) return RocksError("outbox scan", it->status());
+  return Status::Ok();
+}
+
+Status RocksStore::ForEachDueTimer(TimeMs until, const std::function<bool(const Timer&)>& fn) {
+  const std::string bound = keys::TimerKeyAfter(until);
+  rocksdb::Slice upper(bound);
+  rocksdb::ReadOptions ro;
+  if (!bound.empty()) ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_[kTimers]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Timer t;
+    std::string_view id, payload;
+    if (!keys::ParseTimer(View(it->key()), &t.due, &id) ||
+        !keys::ParseTimerValue(View(it->value()), &t.partition, &payload)) {
+      return Status::Corruption(fmt::format("state store {}: malformed timer", options_.path));
+    }
+    t.timer_id.assign(id);
+    t.payload.assign(payload);
+    if (!fn(t)) break;
+  }
+  if (!it->status().ok()) return RocksError("timer scan", it->status());
+  return Status::Ok();
+}
+
+Status RocksStore::ForEachEntity(
+    EntityKind kind,
+    const std::function<bool(std::int32_t, std::string_view, std::string_view)>& fn) {
+  const std::string prefix = keys::EntityPrefix(kind);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[kEntities]));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    EntityKind k;
+    std::int32_t partition = 0;
+    std::string_view id;
+    if (!keys::ParseEntity(View(it->key()), &k, &partition, &id)) {
+      return Status::Corruption(fmt::format("state store {}: malformed entity key", options_.path));
+    }
+    if (!fn(partition, id, View(it->value()))) break;
+  }
+  if (!it->status().ok()) return RocksError("entity scan", it->status());
+  return Status::Ok();
+}
+
+// The batch order is the apply order (see Store::Apply).
+Status RocksStore::BuildBatch(const WriteSet& set, rocksdb::WriteBatch* b,
+                              std::uint64_t* next_seq) {
+  rocksdb::Status s;
+  auto step = [&s](rocksdb::Status r) {
+    if (s.ok()) s = std::move(r);
+  };
+  for (const auto& e : set.entities) {
+    step(b->Put(cf_[kEntities], keys::Entity(e.kind, e.partition, e.id), e.bytes));
+  }
+  for (const auto& e : set.seen) step(b->Put(cf_[kSeen], keys::Seen(e.partition, e.event_id), ""));
+  for (const auto& e : set.outbox_add) {
+    step(b->Put(cf_[kOutbox], keys::Outbox(e.seq), keys::OutboxValue(e)));
+    *next_seq = std::max(*next_seq, e.seq + 1);
+  }
+  for (std::uint64_t seq : set.outbox_remove) step(b->Delete(cf_[kOutbox], keys::Outbox(seq)));
+  for (const auto& t : set.timers_remove) {
+    step(b->Delete(cf_[kTimers], keys::Timer(t.due, t.timer_id)));
+  }
+  for (const auto& t : set.timers_put) {
+    step(b->Put(cf_[kTimers], keys::Timer(t.due, t.timer_id),
+                keys::TimerValue(t.partition, t.payload)));
+  }
+  for (const auto& o : set.offsets) {
+    step(b->Put(cf_[kDefault], keys::Offset(o.topic, o.partition),
+                keys::Fixed64Value(static_cast<std::uint64_t>(o.next_offset))));
+  }
+  for (const auto& [k, v] : set.meta) step(b->Put(cf_[kDefault], keys::Meta(k), v));
+  if (*next_seq != next_seq_.load()) {
+    step(b->Put(cf_[kDefault], keys::kOutboxNextSeq, keys::Fixed64Value(*next_seq)));
+  }
+  if (!s.ok()) return RocksError("building a write batch", s);
+  return Status::Ok();
+}
+
+Status RocksStore::Apply(const WriteSet& set) {
+  if (options_.read_only) {
+    return Status::InvalidArgument(fmt::format("state store {} is open read-only", options_.path));
+  }
+  std::lock_guard<std::mutex> lock(failed_mu_);
+  if (!failed_.ok()) return failed_;
+  if (set.empty()) return Status::Ok();
+
+  rocksdb::WriteBatch batch;
+  std::uint64_t next_seq = next_seq_.load();
+  Status st = BuildBatch(set, &batch, &next_seq);
+  if (st.ok()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync_writes;
+    rocksdb::Status s = db_->Write(wo, &batch);
+    if (!s.ok()) st = RocksError("write", s);
+  }
+  if (!st.ok()) {
+    failed_ = Status::IoError(st.message() + "; the store refuses further writes");
+    return failed_;
+  }
+  next_seq_ = next_seq;
+  return Status::Ok();
+}
+
+std::uint64_t RocksStore::ApproximateSizeBytes() const {
+  std::uint64_t sst = 0, mem = 0;
+  // A property RocksDB cannot give leaves its part at 0: this is a metric, not a decision.
+  if (!db_->GetAggregatedIntProperty("rocksdb.total-sst-files-size", &sst)) sst = 0;
+  if (!db_->GetAggregatedIntProperty("rocksdb.cur-size-all-mem-tables", &mem)) mem = 0;
+  return sst + mem;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenRocksStoreWithEnv(const StoreOptions& options,
+                                                     rocksdb::Env* env) {
+  if (options.path.empty()) {
+    return Status::InvalidArgument("the state store needs a directory (StoreOptions::path)");
+  }
+  auto store = std::make_unique<RocksStore>(options, MakeRocksOptions(options, env));
+  CARELOOP_RETURN_IF_ERROR(store->Open());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Result<std::unique_ptr<Store>> OpenRocksStore(const StoreOptions& options) {
+  return OpenRocksStoreWithEnv(options, nullptr);
+}
+
+}  // namespace careloop::state

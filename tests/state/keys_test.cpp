@@ -1,0 +1,67 @@
+#include "state/keys.h"
+
+#include <catch2/catch.hpp>
+#include <limits>
+
+namespace careloop::state {
+namespace {
+
+TEST_CASE("entity keys parse back and sort by kind, partition, id", "[unit]") {
+  const std::string k = keys::Entity(EntityKind::kPetition, 258, "P-1");
+  EntityKind kind;
+  std::int32_t partition = 0;
+  std::string_view id;
+  REQUIRE(keys::ParseEntity(k, &kind, &partition, &id));
+  CHECK(kind == EntityKind::kPetition);
+  CHECK(partition == 258);
+  CHECK(id == "P-1");
+  CHECK(keys::Entity(EntityKind::kWorker, 1, "z") < keys::Entity(EntityKind::kWorker, 2, "a"));
+  CHECK_FALSE(keys::ParseEntity("W\x00\x00", &kind, &partition, &id));
+  CHECK_FALSE(keys::ParseEntity(std::string("X\0\0\0\0", 5), &kind, &partition, &id));
+}
+
+TEST_CASE("timer keys sort by due across the sign, then by id", "[unit]") {
+  constexpr TimeMs kMin = std::numeric_limits<TimeMs>::min();
+  constexpr TimeMs kMax = std::numeric_limits<TimeMs>::max();
+  CHECK(keys::Timer(kMin, "") < keys::Timer(-1, ""));
+  CHECK(keys::Timer(-1, "z") < keys::Timer(0, "a"));
+  CHECK(keys::Timer(0, "a") < keys::Timer(0, "b"));
+  CHECK(keys::Timer(1, "") < keys::Timer(kMax, ""));
+  CHECK(keys::Timer(5, "\xff") < keys::TimerKeyAfter(5));
+  CHECK(keys::TimerKeyAfter(kMax).empty());
+  TimeMs due = 0;
+  std::string_view id;
+  const std::string key = keys::Timer(-42, "t-1");  // `id` borrows from it
+  REQUIRE(keys::ParseTimer(key, &due, &id));
+  CHECK(due == -42);
+  CHECK(id == "t-1");
+}
+
+TEST_CASE("outbox values round-trip and reject malformed bytes", "[unit]") {
+  OutboxEntry in{9, "alerts", "W-1", "{\"a\":1}", "id-9"};
+  const std::string v = keys::OutboxValue(in);
+  OutboxEntry out;
+  REQUIRE(keys::ParseOutboxValue(v, &out));
+  CHECK(out.topic == "alerts");
+  CHECK(out.key == "W-1");
+  CHECK(out.value == "{\"a\":1}");
+  CHECK(out.id == "id-9");
+  for (std::size_t n = 0; n < v.size(); ++n) {
+    CHECK_FALSE(keys::ParseOutboxValue(std::string_view(v.data(), n), &out));
+  }
+  CHECK_FALSE(keys::ParseOutboxValue(v + "x", &out));
+  std::uint64_t seq = 0;
+  REQUIRE(keys::ParseOutbox(keys::Outbox(300), &seq));
+  CHECK(seq == 300);
+  CHECK(keys::Outbox(255) < keys::Outbox(256));
+}
+
+TEST_CASE("offset and meta keys live in separate namespaces of the default family", "[unit]") {
+  CHECK(keys::Meta("x").rfind("m/", 0) == 0);
+  CHECK(keys::Offset("x", 0).rfind("o/", 0) == 0);
+  CHECK(keys::Offset("lab-results", 1) != keys::Offset("lab-results", 2));
+  CHECK(keys::Offset("a", 0).size() == 2 + 1 + 1 + 4);
+}
+
+}  // namespace
+}  // namespace careloop::state
