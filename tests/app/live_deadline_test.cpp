@@ -87,8 +87,9 @@ std::vector<std::string> WaitFor(const std::string& bootstrap, const std::string
 }
 
 std::string StartBroker(std::optional<Process>& broker, const std::string& config) {
-  broker = Process::Start({kBin, "broker", "--config", config}, true);
-  REQUIRE(broker);
+  auto started = Process::Start({kBin, "broker", "--config", config}, true);
+  REQUIRE(started);
+  broker.emplace(std::move(*started));
   auto line = broker->ReadLine(std::chrono::seconds(30));
   REQUIRE(line);
   return line->substr(std::string("bootstrap.servers=").size());
