@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "api/service.h"
 #include "careloop/kafka/kafka.h"
 #include "careloop/metrics/metrics.h"
 #include "commands.h"
@@ -24,6 +25,40 @@ Result<std::unique_ptr<kafka::MockBroker>> StartBroker(const AppConfig& c, int p
 }
 
 }  // namespace
+
+std::unique_ptr<api::HttpService> StartHttpApi(const LoadedConfig& config, Pipeline& pipeline,
+                                               metrics::Metrics& metrics,
+                                               const std::string& listen) {
+  api::ServiceOptions o;
+  Status st = api::ParseListen(listen, &o.server);
+  if (!st.ok()) {
+    spdlog::error("{}", st.message());
+    return nullptr;
+  }
+  o.server.token = config.app.http_token;
+  o.alerts_topic = config.app.topics.alerts;
+  o.conditions = config.catalog->conditions();
+  o.partitions = config.app.broker_partitions;
+  o.consuming = [&pipeline] { return pipeline.consuming(); };
+  o.version = CARELOOP_VERSION;
+  metrics.SetInfo(CARELOOP_VERSION, config.rules->version());
+  o.rules_version = config.rules->version();
+  auto service = api::HttpService::Start(pipeline.store(), *config.workflows, &metrics, o);
+  if (!service.ok()) {
+    spdlog::error("HTTP API not started: {}", service.status().message());
+    return nullptr;
+  }
+  api::Indexer* indexer = &(*service)->indexer();
+  pipeline.OnCommit(
+      [indexer](const state::WriteSet& set, std::chrono::steady_clock::time_point consumed_at) {
+        indexer->OnCommit(set, consumed_at);
+      });
+  pipeline.OnDelivered([indexer](const state::OutboxEntry& e) { indexer->OnDelivered(e); });
+  std::printf("http.listen=%s\n", (*service)->server().address().c_str());
+  std::fflush(stdout);
+  spdlog::info("HTTP API and worklist page on http://{}/", (*service)->server().address());
+  return std::move(service).value();
+}
 
 int RunBroker(const BrokerArgs& args) {
   InstallStopSignals();
@@ -76,8 +111,17 @@ int RunProcessor(const RunArgs& args) {
     spdlog::error("cannot start: {}", st.ToString());
     return 1;
   }
+  // The HTTP API: --http wins over http.listen; when the address was asked for
+  // explicitly, failing to serve it stops the start, else processing goes on without it.
+  std::unique_ptr<api::HttpService> http;
+  const std::string listen = args.http.empty() ? config->app.http_listen : args.http;
+  if (!listen.empty() && listen != "off") {
+    http = StartHttpApi(*config, pipeline, metrics, listen);
+    if (!http && !args.http.empty()) return 1;
+  }
   spdlog::info("processing (rules {}); SIGTERM or Ctrl-C stops", config->rules->version());
   st = pipeline.Run(StopFlag());
+  http.reset();  // before the pipeline's store goes
   if (!st.ok()) {
     spdlog::error("stopped on error: {}", st.ToString());
     return 1;

@@ -11,6 +11,7 @@
 #include <map>
 #include <thread>
 
+#include "api/service.h"
 #include "careloop/gen/generator.h"
 #include "careloop/kafka/kafka.h"
 #include "careloop/metrics/metrics.h"
@@ -190,6 +191,11 @@ int RunDemo(const DemoArgs& args) {
   if (!st.ok()) {
     spdlog::error("cannot start the processor: {}", st.ToString());
     return 1;
+  }
+  std::unique_ptr<api::HttpService> http;  // destroyed before the pipeline
+  if (!args.http.empty()) {
+    http = StartHttpApi(*config, pipeline, metrics, args.http);
+    if (!http) return 1;
   }
   gen::Options go;
   go.seed = args.seed;

@@ -4,9 +4,27 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
+namespace careloop::api {
+class HttpService;
+}
+namespace careloop::metrics {
+class Metrics;
+}
+
 namespace careloop::app {
+
+struct LoadedConfig;
+class Pipeline;
+
+// Starts the HTTP API (issue 6) beside an opened `pipeline` at `listen` (HOST:PORT),
+// connects the pipeline's hooks to it and prints "http.listen=HOST:PORT" on stdout.
+// Returns nullptr after logging why when it cannot start. Destroy it before the pipeline.
+std::unique_ptr<api::HttpService> StartHttpApi(const LoadedConfig& config, Pipeline& pipeline,
+                                               metrics::Metrics& metrics,
+                                               const std::string& listen);
 
 // Set by SIGINT/SIGTERM (InstallStopSignals); every long-running command watches it.
 std::atomic<bool>& StopFlag();
@@ -23,6 +41,7 @@ struct RunArgs {
   std::string bootstrap;
   std::string state_dir;
   bool embedded_broker = false;
+  std::string http;  // HOST:PORT of the HTTP API (overrides http.listen); "off" = none
 };
 int RunProcessor(const RunArgs& args);
 
@@ -52,6 +71,7 @@ struct DemoArgs {
   double duration_s = 50;  // stop after this long at the most
   std::uint64_t seed = 42;
   std::string state_dir;  // default: a fresh temporary directory
+  std::string http;       // HOST:PORT of the HTTP API; "" = none
 };
 int RunDemo(const DemoArgs& args);
 

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "api/server.h"
+
 #include <fmt/format.h>
 
 namespace careloop::app {
@@ -45,7 +47,8 @@ Status ReadScalar(const std::string& file, const YAML::Node& parent, const char*
 Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
   if (!root || root.IsNull()) return Status::Ok();
   if (!root.IsMap()) return Bad(file, root, "the top level must be a map");
-  static const char* kSections[] = {"kafka", "topics", "broker", "state", "processing", "files"};
+  static const char* kSections[] = {"kafka",      "topics", "broker", "state",
+                                    "processing", "files",  "http"};
   for (const auto& kv : root) {
     std::string k = kv.first.as<std::string>();
     if (std::find(std::begin(kSections), std::end(kSections), k) == std::end(kSections)) {
@@ -101,6 +104,17 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, f, "files", "tests", &c->tests_file));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, f, "files", "rules", &c->rules_file));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, f, "files", "topologies", &c->topologies_dir));
+  auto h = root["http"];
+  CARELOOP_RETURN_IF_ERROR(ReadScalar(file, h, "http", "listen", &c->http_listen));
+  CARELOOP_RETURN_IF_ERROR(ReadScalar(file, h, "http", "token", &c->http_token));
+  if (!c->http_listen.empty()) {
+    api::ServerOptions so;
+    Status ls = api::ParseListen(c->http_listen, &so);
+    if (!ls.ok()) return Bad(file, h["listen"], "http.listen: " + ls.message());
+    if (!api::IsLoopback(so.host) && c->http_token.empty()) {
+      return Bad(file, h["listen"], "http.listen is not loopback: http.token is required");
+    }
+  }
   return Status::Ok();
 }
 

@@ -33,6 +33,10 @@ struct AppConfig {
   std::string tests_file;  // absolute or relative to the working directory
   std::string rules_file;
   std::string topologies_dir;  // workflow definitions; default: DIR/../topologies
+  // The HTTP API of `run` (section `http:`): HOST:PORT ("" = none; port 0 = any free
+  // port) and the bearer token clients must send (required when not on loopback).
+  std::string http_listen = "127.0.0.1:8080";
+  std::string http_token;
 };
 
 struct LoadedConfig {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "api/log_json.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,8 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  bool log_json = false;
+  app.add_flag("--log-json", log_json, "Log one JSON object per line (to stderr)");
 
   BrokerArgs broker;
   auto* cb = app.add_subcommand("broker", "Run the embedded Kafka-protocol broker (mock cluster)");
@@ -24,6 +27,9 @@ int main(int argc, char** argv) {
   cr->add_option("--bootstrap", run.bootstrap, "Kafka bootstrap servers");
   cr->add_option("--state-dir", run.state_dir, "RocksDB state directory")->required();
   cr->add_flag("--embedded-broker", run.embedded_broker, "Start the embedded broker in-process");
+  cr->add_option("--http", run.http,
+                 "HTTP API address HOST:PORT (port 0: any free port; 'off': none; default: "
+                 "http.listen in config, 127.0.0.1:8080)");
 
   ReplayArgs replay;
   auto* cp = app.add_subcommand("replay", "Replay a JSONL file of events, no Kafka involved");
@@ -53,6 +59,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cd->add_option("--seed", demo.seed, "PRNG seed")->capture_default_str();
   cd->add_option("--state-dir", demo.state_dir, "Keep state here (default: a temp dir)");
+  cd->add_option("--http", demo.http, "Serve the HTTP API and worklist page at HOST:PORT");
 
   std::string rules_config = "config";
   auto* crules = app.add_subcommand("rules", "Tier rules");
@@ -77,7 +84,8 @@ int main(int argc, char** argv) {
   ci->add_flag("--json", inspect.json, "Print JSON instead of text");
 
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_default_logger(spdlog::stderr_color_mt("careloop"));
+  spdlog::set_default_logger(log_json ? careloop::api::JsonStderrLogger("careloop")
+                                      : spdlog::stderr_color_mt("careloop"));
   spdlog::set_level(spdlog::level::from_str(log_level));
 
   if (cb->parsed()) return RunBroker(broker);

@@ -83,6 +83,7 @@ void Pipeline::OnDelivery(std::uint64_t seq, const Status& status) {
   if (it == in_flight_.end()) return;
   if (status.ok()) {
     if (metrics_) metrics_->OutputProduced(it->second.topic);
+    if (on_delivered_) on_delivered_(it->second);
     delivered_.push_back(seq);
     in_flight_.erase(it);
     return;
@@ -120,6 +121,7 @@ Status Pipeline::CommitStep() {
     spdlog::critical("state write failed; stopping before any offset moves: {}", st.ToString());
     return st;
   }
+  if (on_commit_) on_commit_(set_, polled_at_);
   for (auto& e : emitted_) pending_.push_back(std::move(e));
   emitted_.clear();
   return Status::Ok();
@@ -146,6 +148,8 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
   while (!stop.load(std::memory_order_relaxed)) {
     Status st = consumer_->Poll(c.batch_max, paused_ ? 10 : c.poll_timeout_ms, &batch);
     if (!st.ok()) spdlog::warn("consumer: {}", st.ToString());
+    if (!batch.empty()) polled_at_ = std::chrono::steady_clock::now();
+    consuming_.store(!owned_.empty(), std::memory_order_relaxed);
     for (const kafka::Message& m : batch) {
       engine::Input in{m.topic, m.partition, m.offset, m.key, m.payload};
       Status ps = processor_->Process(in, clock_, *txn_);
@@ -177,10 +181,19 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
     if (now - last_tick >= std::chrono::seconds(1)) {
       last_tick = now;
       for (const auto& [tp, off] : consumed_) consumer_->CommitAsync(tp.first, tp.second, off);
-      if (metrics_) metrics_->SetOutboxDepth(outbox_depth());
+      if (metrics_) {
+        metrics_->SetOutboxDepth(outbox_depth());
+        for (const auto& [name, lag] : consumer_->Lag()) {  // "topic[partition]"
+          auto bracket = name.rfind('[');
+          if (bracket == std::string::npos) continue;
+          metrics_->SetConsumerLag(name.substr(0, bracket),
+                                   std::atoi(name.c_str() + bracket + 1), lag);
+        }
+      }
       if (on_tick_) on_tick_();
     }
   }
+  consuming_.store(false, std::memory_order_relaxed);
   // Shutdown: send what is left, wait for confirmations, record them, close.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(flush_timeout_ms);
   while (outbox_depth() > 0 && std::chrono::steady_clock::now() < deadline) {

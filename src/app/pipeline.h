@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -47,6 +48,19 @@ class Pipeline : private kafka::ConsumerListener {
   // Called about once a second from Run()'s thread (progress display).
   void OnTick(std::function<void()> fn) { on_tick_ = std::move(fn); }
 
+  // --- observers (the HTTP API's index and latency figures) -------------------------
+  // Hooks run on Run()'s thread: they must only copy what they need and return.
+  // After each state write: the applied set, and when its input batch was consumed.
+  using CommitHook = std::function<void(const state::WriteSet& set,
+                                        std::chrono::steady_clock::time_point consumed_at)>;
+  void OnCommit(CommitHook fn) { on_commit_ = std::move(fn); }
+  // After Kafka confirmed an outbound record.
+  void OnDelivered(std::function<void(const state::OutboxEntry&)> fn) {
+    on_delivered_ = std::move(fn);
+  }
+  // True while Run() polls with partitions assigned. Any thread.
+  bool consuming() const { return consuming_.load(std::memory_order_relaxed); }
+
   state::Store& store() { return *store_; }
   std::int64_t outbox_depth() const {
     return static_cast<std::int64_t>(pending_.size() + in_flight_.size());
@@ -79,6 +93,10 @@ class Pipeline : private kafka::ConsumerListener {
   std::map<std::int32_t, int> owned_;  // input partition -> assigned topics holding it
   bool paused_ = false;
   std::function<void()> on_tick_;
+  CommitHook on_commit_;
+  std::function<void(const state::OutboxEntry&)> on_delivered_;
+  std::chrono::steady_clock::time_point polled_at_;  // when the last non-empty batch came
+  std::atomic<bool> consuming_{false};
 };
 
 }  // namespace careloop::app

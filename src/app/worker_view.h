@@ -1,19 +1,15 @@
-// Views of a worker file for people: text for `careloop inspect` and the demo summary,
-// JSON for `inspect --json` (and later the HTTP API).
+// The worker and petition file views live in src/api (the HTTP API serves them too);
+// the app's commands use them under their old names.
 #pragma once
 
-#include <ostream>
-#include <string>
-
-#include "careloop/state/worker_file.h"
+#include "api/worker_view.h"
 
 namespace careloop::app {
 
-void PrintWorkerFile(const state::WorkerFile& file, std::ostream& os);
-std::string WorkerFileJson(const state::WorkerFile& file);
-void PrintPetitionFile(const state::PetitionFile& file, std::ostream& os);
-std::string PetitionFileJson(const state::PetitionFile& file);
-// One line per result: "TG 5.8 mmol/L (red, lipids.tg.red)".
-std::string DescribeResult(const state::StoredResult& r);
+using api::DescribeResult;
+using api::PetitionFileJson;
+using api::PrintPetitionFile;
+using api::PrintWorkerFile;
+using api::WorkerFileJson;
 
 }  // namespace careloop::app

@@ -1,10 +1,10 @@
-#include "worker_view.h"
+#include "api/worker_view.h"
 
 #include <fmt/format.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-namespace careloop::app {
+namespace careloop::api {
 
 std::string DescribeResult(const state::StoredResult& r) {
   const Observation& o = r.m.obs;
@@ -256,4 +256,4 @@ std::string PetitionFileJson(const state::PetitionFile& p) {
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-}  // namespace careloop::app
+}  // namespace careloop::api
