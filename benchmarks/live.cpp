@@ -1,0 +1,132 @@
+// RunLive: red-alert latency at a fixed share of the measured maximum, then restarts on
+// the state that run left (1 million workers in the long form).
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "careloop/kafka/kafka.h"
+#include "ceilings.h"
+#include "latency.h"
+#include "scenarios.h"
+
+namespace careloop::bench {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::size_t kRestartEvents = 500;
+
+struct Restart {
+  double first_s = 0;  // from the process start to its first record processed
+  double open_s = 0;   // of which: configuration, store open, outbox, producer, consumer
+};
+
+// Produces `count` fresh events, then starts a pipeline on `state_dir` in `group`.
+Result<Restart> RestartOnce(Context& ctx, const std::string& bootstrap,
+                            const std::vector<Event>& events, std::size_t* next,
+                            const std::string& state_dir, const std::string& group) {
+  const std::size_t from = *next, to = std::min(events.size(), from + kRestartEvents);
+  if (to <= from) return Status::InvalidArgument("restart: no events left");
+  *next = to;
+  auto produced = ProduceAll(bootstrap, ctx.config.app.topics.lab_results, events, from, to);
+  if (!produced.ok()) return produced.status();
+  ChildArgs args{ctx.settings.config_dir, bootstrap, state_dir, group, 1, 300};
+  auto child = ChildProcess::Spawn(args, ctx.child_log);
+  if (!child.ok()) return child.status();
+  auto r = (*child)->Wait();
+  if (!r.ok()) return r.status();
+  if (!r->ok || r->timed_out || r->events < 1 || r->records_lost > 0) {
+    return Status::Internal(fmt::format("restart in group {} failed (see the child log)", group));
+  }
+  return Restart{r->first_s, r->open_s};
+}
+
+}  // namespace
+
+Status RunLive(Context& ctx) {
+  const Settings& s = ctx.settings;
+  JsonOut& o = ctx.out;
+  const double e2e = Number(o.root(), {"e2e_eps"});
+  if (e2e <= 0) return Status::InvalidArgument("latency: no end-to-end figure to scale from");
+  const double rate = s.latency_load * e2e;
+  const auto needed =
+      static_cast<std::uint64_t>(rate * s.latency_seconds) + 64 + (s.runs + 2) * kRestartEvents;
+  spdlog::info("latency: drawing {} new events for {} workers", needed, s.main_workers);
+  const std::vector<Event> events = NewEvents(s.main_workers, needed);
+
+  kafka::MockBroker::Options bo;
+  bo.partitions = s.partitions;
+  bo.topics = ctx.config.app.topics.Inputs();
+  for (const auto& t : ctx.config.app.topics.Outputs()) bo.topics.push_back(t);
+  auto broker = kafka::MockBroker::Start(bo);
+  if (!broker.ok()) return broker.status();
+  const std::string bootstrap = (*broker)->bootstrap_servers();
+
+  const std::string run_dir = (fs::path(s.work_dir) / "run-live").string();
+  CARELOOP_RETURN_IF_ERROR(CopyState(StateDir(ctx, s.main_workers), run_dir));
+  const std::string group = "live";
+  LatencyRun run;
+  run.bootstrap = bootstrap;
+  run.alerts_red_topic = ctx.config.app.topics.alerts_red;
+  run.partitions = s.partitions;
+  run.rate = rate;
+  run.seconds = s.latency_seconds;
+  run.child = ChildArgs{s.config_dir, bootstrap, run_dir, group, 0, 900};
+  run.child_log = ctx.child_log;
+  auto lat = MeasureLatency(run, events);
+  if (!lat.ok()) return lat.status();
+  if (!lat->child.ok || lat->child.timed_out || lat->child.records_lost > 0) {
+    return Status::Internal("latency run not trusted: the pipeline failed or lost records");
+  }
+  JsonOut::Value& l = o.Object(o.root(), "red_alert_latency_ms");
+  o.Set(l, "p50", lat->p50_ms);
+  o.Set(l, "p99", lat->p99_ms);
+  o.Set(l, "p999", lat->p999_ms);
+  o.Set(l, "max", lat->max_ms);
+  o.Set(l, "offered_eps", lat->offered_eps);
+  o.Set(l, "achieved_eps", lat->achieved_eps);
+  o.Set(l, "load_share", s.latency_load);
+  o.Set(l, "samples", static_cast<double>(lat->samples));
+  o.Set(l, "events", static_cast<double>(lat->sent));
+  o.Set(l, "rss_mb", lat->child.rss_mb);
+  spdlog::info(
+      "latency at {:.0f} events/s: p50 {:.1f} ms, p99 {:.1f} ms, p999 {:.1f} ms ({} "
+      "red alerts)",
+      lat->achieved_eps, lat->p50_ms, lat->p99_ms, lat->p999_ms, lat->samples);
+
+  // Restarts: the same state and group the latency run stopped with (as `careloop run`
+  // restarting), then in a new group (no wait for the old member), then on empty state.
+  std::size_t next = 64 + lat->sent;
+  std::vector<double> first, open;
+  for (int i = 0; i < s.runs; ++i) {
+    auto r = RestartOnce(ctx, bootstrap, events, &next, run_dir, group);
+    if (!r.ok()) return r.status();
+    first.push_back(r->first_s);
+    open.push_back(r->open_s);
+    spdlog::info("restart {} with {} workers: processing after {:.2f} s (open {:.2f} s)", i + 1,
+                 s.main_workers, r->first_s, r->open_s);
+  }
+  auto fresh_group = RestartOnce(ctx, bootstrap, events, &next, run_dir, "live-new-group");
+  if (!fresh_group.ok()) return fresh_group.status();
+  const std::string empty_dir = (fs::path(s.work_dir) / "run-empty").string();
+  std::error_code ec;
+  fs::remove_all(empty_dir, ec);
+  auto empty = RestartOnce(ctx, bootstrap, events, &next, empty_dir, "live-empty");
+  if (!empty.ok()) return empty.status();
+  fs::remove_all(empty_dir, ec);
+  fs::remove_all(run_dir, ec);
+
+  o.Set(o.root(), "restart_s", Median(first));
+  JsonOut::Value& r = o.Object(o.root(), "restart");
+  o.Set(r, "workers", static_cast<double>(s.main_workers));
+  o.Set(r, "first_event_s", Median(first));
+  o.Set(r, "open_s", Median(open));
+  o.Set(o.Object(o.root(), "runs"), "restart_s", first);
+  o.Set(r, "new_group_first_event_s", fresh_group->first_s);
+  o.Set(r, "new_group_open_s", fresh_group->open_s);
+  o.Set(r, "empty_state_first_event_s", empty->first_s);
+  o.Set(r, "empty_state_open_s", empty->open_s);
+  return Status::Ok();
+}
+
+}  // namespace careloop::bench

@@ -1,0 +1,124 @@
+// careloop_bench: `all` runs every benchmark and writes the results (JSON, and the
+// figures section of a Markdown file); `pipeline` is the child process `all` starts for
+// the end-to-end runs (pipeline_child.h). See benchmarks/run, which builds and calls it.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "bench.h"
+#include "config.h"
+#include "json_out.h"
+#include "pipeline_child.h"
+#include "report.h"
+#include "scenarios.h"
+
+namespace careloop::bench {
+namespace {
+
+struct AllArgs {
+  bool short_form = false;
+  std::string out = "benchmarks/results.json";
+  std::string md;
+  std::string work = "build-bench/work";
+  std::string config = "config";
+  int runs = 3;
+  bool reuse_state = false;
+  bool keep_state = false;
+  std::vector<std::string> only;  // engine, populations, live
+};
+
+bool Wanted(const AllArgs& a, const std::string& part) {
+  return a.only.empty() || std::find(a.only.begin(), a.only.end(), part) != a.only.end();
+}
+
+int RunAll(const AllArgs& a) {
+  Settings s = a.short_form ? Settings::Short() : Settings::Long();
+  s.runs = std::max(1, a.runs);
+  s.config_dir = std::filesystem::absolute(a.config).string();
+  s.work_dir = std::filesystem::absolute(a.work).string();
+  std::error_code ec;
+  std::filesystem::create_directories(s.work_dir, ec);
+  auto config = app::LoadConfig(s.config_dir);
+  if (!config.ok()) {
+    spdlog::error("{}", config.status().ToString());
+    return 2;
+  }
+  JsonOut out;
+  DescribeMachine(out);
+  DescribeSettings(s, out);
+  Context ctx{s, *config, out, (std::filesystem::path(s.work_dir) / "pipeline.log").string(),
+              a.reuse_state};
+  std::filesystem::remove(ctx.child_log, ec);
+  const auto start = SteadyClock::now();
+  Status st;
+  if (Wanted(a, "engine")) st = RunEngine(ctx);
+  std::vector<std::uint64_t> populations = s.scale_workers;
+  if (std::find(populations.begin(), populations.end(), s.main_workers) == populations.end()) {
+    populations.push_back(s.main_workers);
+  }
+  std::sort(populations.begin(), populations.end());
+  for (std::uint64_t w : populations) {
+    if (!st.ok() || !Wanted(a, "populations")) break;
+    st = RunPopulation(ctx, w, w == s.main_workers);
+  }
+  if (st.ok() && Wanted(a, "live")) st = RunLive(ctx);
+  if (!a.keep_state && !a.reuse_state) {
+    for (std::uint64_t w : populations) std::filesystem::remove_all(StateDir(ctx, w), ec);
+  }
+  out.Set(out.Object(out.root(), "settings"), "seconds", SecondsSince(start));
+  out.SetBool(out.root(), "complete", st.ok());
+  out.Set(out.Object(out.root(), "machine"), "load_at_end", LoadAverage());
+  AddRatios(out);
+  std::ofstream(a.out, std::ios::trunc) << out.Pretty();
+  spdlog::info("results written to {} ({:.0f} s of measuring)", a.out, SecondsSince(start));
+  if (!a.md.empty()) {
+    Status md = WriteMarkdown(a.md, MarkdownFigures(out));
+    if (!md.ok()) spdlog::error("{}", md.ToString());
+  }
+  if (!st.ok()) {
+    spdlog::error("benchmark failed: {}", st.ToString());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace careloop::bench
+
+int main(int argc, char** argv) {
+  using namespace careloop::bench;
+  spdlog::set_default_logger(spdlog::stderr_color_mt("bench"));
+  CLI::App app{"careloop benchmarks: ceilings, engine, end to end, latency, scale, restart"};
+  app.require_subcommand(1);
+
+  AllArgs all;
+  CLI::App* a = app.add_subcommand("all", "run every benchmark, write JSON (and Markdown)");
+  a->add_flag("--short", all.short_form, "the CI smoke form (small populations)");
+  a->add_option("--out", all.out, "results JSON file");
+  a->add_option("--md", all.md, "Markdown file whose figures section is rewritten");
+  a->add_option("--work", all.work, "scratch directory (state stores)");
+  a->add_option("--config", all.config, "careloop config directory");
+  a->add_option("--runs", all.runs, "repetitions per figure (median reported)");
+  a->add_flag("--reuse-state", all.reuse_state, "keep and reuse preloaded states (development)");
+  a->add_flag("--keep-state", all.keep_state, "keep the preloaded states afterwards");
+  a->add_option("--only", all.only, "engine, populations, live (default: all)");
+
+  ChildArgs child;
+  CLI::App* p = app.add_subcommand("pipeline", "(internal) the pipeline side of an e2e run");
+  p->add_option("--config", child.config_dir)->required();
+  p->add_option("--bootstrap", child.bootstrap)->required();
+  p->add_option("--state", child.state_dir)->required();
+  p->add_option("--group", child.group)->required();
+  p->add_option("--expect", child.expect)->required();
+  p->add_option("--timeout", child.timeout_s);
+
+  CLI11_PARSE(app, argc, argv);
+  if (p->parsed()) {
+    spdlog::set_level(spdlog::level::warn);
+    return RunPipelineChild(child);
+  }
+  return RunAll(all);
+}

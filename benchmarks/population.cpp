@@ -1,0 +1,220 @@
+// RunPopulation: preload, new events, the broker, the ceilings (main population) and the
+// end-to-end runs.
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "careloop/kafka/kafka.h"
+#include "ceilings.h"
+#include "child.h"
+#include "preload.h"
+#include "scenarios.h"
+
+namespace careloop::bench {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kMarker = "BENCH_PRELOAD.json";
+
+// Preloads (or, with reuse_state, finds) the population's state; its figures go to
+// preload/N.
+Status EnsureState(Context& ctx, std::uint64_t workers) {
+  const std::string dir = StateDir(ctx, workers);
+  const std::string marker = (fs::path(dir) / kMarker).string();
+  JsonOut::Value& p =
+      ctx.out.Object(ctx.out.Object(ctx.out.root(), "preload"), std::to_string(workers));
+  std::error_code ec;
+  if (ctx.reuse_state && fs::exists(marker, ec)) {
+    std::ifstream in(marker);
+    std::stringstream text;
+    text << in.rdbuf();
+    rapidjson::Document d;
+    d.Parse(text.str().c_str());
+    if (!d.HasParseError() && Number(d, {"partitions"}) == ctx.settings.partitions) {
+      for (const char* k : {"events", "events_per_second", "seconds", "workers",
+                            "worker_file_bytes", "store_mb", "records_out"}) {
+        ctx.out.Set(p, k, Number(d, {k}));
+      }
+      ctx.out.SetBool(p, "reused", true);
+      spdlog::info("population {}: reusing the preloaded state in {}", workers, dir);
+      return Status::Ok();
+    }
+  }
+  fs::remove_all(dir, ec);
+  spdlog::info("population {}: preloading its state through the engine", workers);
+  auto r = Preload(ctx.config, workers, ctx.settings.partitions, dir);
+  if (!r.ok()) return r.status();
+  ctx.out.Set(p, "events", r->events);
+  ctx.out.Set(p, "events_per_second", r->events / r->seconds);
+  ctx.out.Set(p, "seconds", r->seconds);
+  ctx.out.Set(p, "workers", r->workers);
+  ctx.out.Set(p, "worker_file_bytes", r->worker_file_bytes);
+  ctx.out.Set(p, "store_mb", r->store_mb);
+  ctx.out.Set(p, "records_out", r->records_out);
+  spdlog::info("population {}: {} events in {:.1f} s ({:.0f}/s), {} worker files of {:.0f} B",
+               workers, r->events, r->seconds, r->events / r->seconds, r->workers,
+               r->worker_file_bytes);
+  std::ofstream(marker) << fmt::format(
+      "{{\"partitions\":{},\"events\":{},\"events_per_second\":{},\"seconds\":{},"
+      "\"workers\":{},\"worker_file_bytes\":{},\"store_mb\":{},\"records_out\":{}}}\n",
+      ctx.settings.partitions, r->events, r->events / r->seconds, r->seconds, r->workers,
+      r->worker_file_bytes, r->store_mb, r->records_out);
+  return Status::Ok();
+}
+
+// Ceilings on the same messages (already in `topic`) and the same key space.
+Status Ceilings(Context& ctx, const std::string& bootstrap, std::uint64_t workers,
+                const std::vector<Event>& events) {
+  const Settings& s = ctx.settings;
+  JsonOut& o = ctx.out;
+  std::vector<double> produce, consume, simd, decoder, rmw, consume_mbps;
+  for (int i = 0; i < s.runs; ++i) {
+    auto pr = ProduceAll(bootstrap, "bench-produce", events, 0, events.size());
+    if (!pr.ok()) return pr.status();
+    produce.push_back(pr->per_second);
+    auto c =
+        ConsumeCeiling(bootstrap, ctx.config.app.topics.lab_results, s.partitions, events.size());
+    if (!c.ok()) return c.status();
+    consume.push_back(c->per_second);
+    consume_mbps.push_back(c->mb_per_second);
+    simd.push_back(SimdjsonCeiling(events).per_second);
+    decoder.push_back(DecoderCeiling(*ctx.config.catalog, events).per_second);
+    spdlog::info(
+        "ceilings run {}: produce {:.0f}/s, consume {:.0f}/s, simdjson {:.0f}/s, "
+        "decoder {:.0f}/s",
+        i + 1, produce.back(), consume.back(), simd.back(), decoder.back());
+  }
+  spdlog::info("RocksDB ceiling: filling {} values of {} B", workers, RocksRmw::kValueBytes);
+  const std::string dir = (fs::path(s.work_dir) / "rocksdb-rmw").string();
+  {
+    auto db = RocksRmw::Prepare(dir, workers);
+    if (!db.ok()) return db.status();
+    for (int i = 0; i < s.runs; ++i) {
+      auto r = db->Run(events);
+      if (!r.ok()) return r.status();
+      rmw.push_back(r->per_second);
+      spdlog::info("RocksDB ceiling run {}: {:.0f} updates/s", i + 1, rmw.back());
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  JsonOut::Value& runs = o.Object(o.root(), "runs");
+  o.Set(runs, "produce_ceiling_eps", produce);
+  o.Set(runs, "consume_ceiling_eps", consume);
+  o.Set(runs, "parse_ceiling_eps", simd);
+  o.Set(runs, "decoder_eps", decoder);
+  o.Set(runs, "rocksdb_rmw_ceiling_ups", rmw);
+  o.Set(o.root(), "produce_ceiling_eps", Median(produce));
+  o.Set(o.root(), "consume_ceiling_eps", Median(consume));
+  o.Set(o.root(), "consume_ceiling_mb_per_s", Median(consume_mbps));
+  o.Set(o.root(), "parse_ceiling_eps", Median(simd));
+  o.Set(o.root(), "decoder_eps", Median(decoder));
+  o.Set(o.root(), "rocksdb_rmw_ceiling_ups", Median(rmw));
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string StateDir(const Context& ctx, std::uint64_t workers) {
+  return (fs::path(ctx.settings.work_dir) / fmt::format("state-{}", workers)).string();
+}
+
+Status CopyState(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  fs::remove_all(to, ec);
+  fs::copy(from, to, fs::copy_options::recursive, ec);
+  if (ec) return Status::IoError(fmt::format("copy {} to {}: {}", from, to, ec.message()));
+  return Status::Ok();
+}
+
+Status RunPopulation(Context& ctx, std::uint64_t workers, bool main) {
+  const Settings& s = ctx.settings;
+  JsonOut& o = ctx.out;
+  CARELOOP_RETURN_IF_ERROR(EnsureState(ctx, workers));
+  spdlog::info("population {}: drawing {} new events", workers, s.new_events);
+  const std::vector<Event> events = NewEvents(workers, s.new_events);
+  double bytes = 0;
+  for (const Event& e : events) bytes += e.json.size();
+
+  kafka::MockBroker::Options bo;
+  bo.partitions = s.partitions;
+  bo.topics = ctx.config.app.topics.Inputs();
+  for (const auto& t : ctx.config.app.topics.Outputs()) bo.topics.push_back(t);
+  bo.topics.push_back("bench-produce");
+  auto broker = kafka::MockBroker::Start(bo);
+  if (!broker.ok()) return broker.status();
+  const std::string bootstrap = (*broker)->bootstrap_servers();
+  const std::string& topic = ctx.config.app.topics.lab_results;
+  auto produced = ProduceAll(bootstrap, topic, events, 0, events.size());
+  if (!produced.ok()) return produced.status();
+  // The broker keeps 5 MiB per partition: prove it kept every record.
+  auto wm = Watermarks(bootstrap, topic, s.partitions);
+  if (!wm.ok()) return wm.status();
+  std::int64_t total = 0, largest = 0;
+  for (const auto& [low, high] : *wm) {
+    if (low != 0) return Status::Internal(fmt::format("the broker dropped {} records", low));
+    total += high;
+    largest = std::max(largest, high);
+  }
+  if (total != static_cast<std::int64_t>(events.size())) {
+    return Status::Internal(
+        fmt::format("{} records in the topic, {} produced", total, events.size()));
+  }
+  JsonOut::Value& sc = o.Object(o.Object(o.root(), "scale"), std::to_string(workers));
+  o.Set(sc, "events", static_cast<double>(events.size()));
+  o.Set(sc, "mean_message_bytes", bytes / events.size());
+  o.Set(sc, "largest_partition_mib", largest * (bytes / events.size()) / 1048576.0);
+  spdlog::info("population {}: {} events in the broker ({:.1f} MiB in the fullest partition)",
+               workers, events.size(), largest * (bytes / events.size()) / 1048576.0);
+  if (main) CARELOOP_RETURN_IF_ERROR(Ceilings(ctx, bootstrap, workers, events));
+
+  std::vector<double> eps, processed_eps, rss, peak, cache, lost;
+  const std::string run_dir = (fs::path(s.work_dir) / "run").string();
+  for (int i = 0; i < s.runs; ++i) {
+    CARELOOP_RETURN_IF_ERROR(CopyState(StateDir(ctx, workers), run_dir));
+    ChildArgs args{s.config_dir,  bootstrap,
+                   run_dir,       fmt::format("e2e-{}-{}", workers, i),
+                   events.size(), std::max(900.0, events.size() / 500.0)};
+    auto child = ChildProcess::Spawn(args, ctx.child_log);
+    if (!child.ok()) return child.status();
+    auto r = (*child)->Wait();
+    if (!r.ok()) return r.status();
+    if (!r->ok || r->timed_out || r->events < events.size() || r->records_lost > 0 ||
+        r->outbox_left > 0) {
+      return Status::Internal(fmt::format(
+          "e2e run {} of {} workers not trusted: ok {} timed out {} events {} lost {} "
+          "outbox left {}",
+          i + 1, workers, r->ok, r->timed_out, r->events, r->records_lost, r->outbox_left));
+    }
+    eps.push_back(events.size() / (r->done_s - r->first_s));
+    processed_eps.push_back(events.size() / (r->last_s - r->first_s));
+    rss.push_back(r->rss_mb);
+    peak.push_back(r->peak_rss_mb);
+    cache.push_back(r->block_cache_mb);
+    spdlog::info("e2e {} workers run {}: {:.0f} events/s ({:.0f}/s processed), RSS {:.0f} MB",
+                 workers, i + 1, eps.back(), processed_eps.back(), rss.back());
+  }
+  std::error_code ec;
+  fs::remove_all(run_dir, ec);
+  o.Set(sc, "eps", Median(eps));
+  o.Set(sc, "processed_eps", Median(processed_eps));
+  o.Set(sc, "rss_mb", Median(rss));
+  o.Set(sc, "peak_rss_mb", *std::max_element(peak.begin(), peak.end()));
+  o.Set(sc, "block_cache_mb", Median(cache));
+  o.Set(sc, "eps_runs", eps);
+  o.Set(sc, "rss_runs", rss);
+  if (main) {
+    o.Set(o.root(), "e2e_eps", Median(eps));
+    o.Set(o.root(), "e2e_processed_eps", Median(processed_eps));
+    o.Set(o.root(), "e2e_workers", static_cast<double>(workers));
+    o.Set(o.root(), "e2e_events", static_cast<double>(events.size()));
+    o.Set(o.Object(o.root(), "runs"), "e2e_eps", eps);
+  }
+  return Status::Ok();
+}
+
+}  // namespace careloop::bench
