@@ -1,11 +1,15 @@
 // `careloop broker` and `careloop run`.
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <thread>
 
 #include "api/service.h"
+#include "broker_control.h"
+#include "careloop/kafka/errors.h"
 #include "careloop/kafka/kafka.h"
 #include "careloop/metrics/metrics.h"
 #include "commands.h"
@@ -16,12 +20,39 @@ namespace careloop::app {
 
 namespace {
 
-Result<std::unique_ptr<kafka::MockBroker>> StartBroker(const AppConfig& c, int partitions) {
+Result<std::unique_ptr<kafka::MockBroker>> StartBroker(const AppConfig& c, int partitions,
+                                                       int brokers = 1) {
   kafka::MockBroker::Options o;
+  o.brokers = brokers;
   o.partitions = partitions > 0 ? partitions : c.broker_partitions;
   o.topics = c.topics.Inputs();
   for (const auto& t : c.topics.Outputs()) o.topics.push_back(t);
   return kafka::MockBroker::Start(o);
+}
+
+// Reads what stdin has (waiting at most `timeout_ms`) and applies each complete line as
+// a broker command, answering on stdout. Returns false at end of input.
+bool ServeControl(kafka::MockBroker& broker, std::string* buffer, int timeout_ms) {
+  pollfd p{STDIN_FILENO, POLLIN, 0};
+  if (poll(&p, 1, timeout_ms) <= 0) return true;
+  char chunk[1024];
+  ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
+  if (n <= 0) return false;
+  buffer->append(chunk, static_cast<std::size_t>(n));
+  for (auto nl = buffer->find('\n'); nl != std::string::npos; nl = buffer->find('\n')) {
+    std::string line = buffer->substr(0, nl);
+    buffer->erase(0, nl + 1);
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto reply = ApplyBrokerCommand(broker, line);
+    if (reply.ok()) {
+      std::printf("ok %s\n", reply->c_str());
+    } else {
+      spdlog::warn("broker control: {}", reply.status().message());
+      std::printf("error: %s\n", reply.status().message().c_str());
+    }
+    std::fflush(stdout);
+  }
+  return true;
 }
 
 }  // namespace
@@ -67,14 +98,22 @@ int RunBroker(const BrokerArgs& args) {
     spdlog::error("{}", config.status().message());
     return 2;
   }
-  auto broker = StartBroker(config->app, args.partitions);
+  auto broker = StartBroker(config->app, args.partitions, args.brokers);
   if (!broker.ok()) {
     spdlog::error("cannot start the embedded broker: {}", broker.status().message());
     return 1;
   }
   std::printf("bootstrap.servers=%s\n", (*broker)->bootstrap_servers().c_str());
   std::fflush(stdout);
-  while (!StopFlag().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  bool control = args.control;
+  std::string pending;
+  while (!StopFlag().load()) {
+    if (control) {
+      control = ServeControl(**broker, &pending, 100);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
   spdlog::info("broker stopping");
   return 0;
 }
@@ -105,6 +144,12 @@ int RunProcessor(const RunArgs& args) {
   }
   metrics::Metrics metrics;
   metrics.SetInfo(CARELOOP_VERSION, config->rules->version());
+  // Kafka client errors (brokers down, failed requests) counted by kind; removed before
+  // `metrics` goes.
+  kafka::SetErrorObserver([&metrics](std::string_view kind) { metrics.KafkaError(kind); });
+  struct ObserverReset {
+    ~ObserverReset() { kafka::SetErrorObserver(nullptr); }
+  } observer_reset;
   Pipeline pipeline(*config, &metrics);
   Status st = pipeline.Open(bootstrap, args.state_dir);
   if (!st.ok()) {

@@ -33,6 +33,8 @@ void InstallStopSignals();
 struct BrokerArgs {
   std::string config_dir = "config";
   int partitions = 0;  // 0: from config
+  int brokers = 1;
+  bool control = false;  // read fault-injection commands from stdin (broker_control.h)
 };
 int RunBroker(const BrokerArgs& args);
 

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   auto* cb = app.add_subcommand("broker", "Run the embedded Kafka-protocol broker (mock cluster)");
   cb->add_option("--config", broker.config_dir, "Configuration directory")->capture_default_str();
   cb->add_option("--partitions", broker.partitions, "Partitions per topic (default: config)");
+  cb->add_option("--brokers", broker.brokers, "Brokers in the cluster")->capture_default_str();
+  cb->add_flag("--control", broker.control,
+               "Read fault-injection commands from stdin (down/up/errors/leader/coordinator)");
 
   RunArgs run;
   auto* cr = app.add_subcommand("run", "Run the stream processor against Kafka");

@@ -1,5 +1,7 @@
 #include "kafka/config.h"
 
+#include "careloop/kafka/errors.h"
+
 #include <fmt/format.h>
 #include <syslog.h>
 
@@ -8,6 +10,27 @@
 namespace careloop::kafka {
 
 namespace {
+
+std::mutex observer_mu;
+ErrorObserver observer;  // guarded by observer_mu
+
+const char* KindOf(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__RESOLVE:
+      return "transport";
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+      return "all_brokers_down";
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+      return "timed_out";
+    case RD_KAFKA_RESP_ERR__FATAL:
+      return "fatal";
+    default:
+      return "other";
+  }
+}
 
 std::shared_ptr<spdlog::logger> MakeLogger() {
   if (auto existing = spdlog::get("kafka")) return existing;
@@ -63,7 +86,18 @@ std::string ErrorText(rd_kafka_resp_err_t err) {
   return fmt::format("{} ({})", rd_kafka_err2str(err), static_cast<int>(err));
 }
 
+void SetErrorObserver(ErrorObserver fn) {
+  std::lock_guard<std::mutex> lock(observer_mu);
+  observer = std::move(fn);
+}
+
+void NotifyError(std::string_view kind) {
+  std::lock_guard<std::mutex> lock(observer_mu);
+  if (observer) observer(kind);
+}
+
 void LogClientError(const char* client, rd_kafka_resp_err_t err, const char* reason) {
+  NotifyError(KindOf(err));
   const bool logged_by_librdkafka =
       err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE;
   Log().log(logged_by_librdkafka ? spdlog::level::debug : spdlog::level::warn, "kafka {}: {}: {}",

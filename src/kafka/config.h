@@ -29,8 +29,12 @@ Result<ConfPtr> MakeConf(const Properties& defaults, const Properties& overrides
 // "Local: Broker transport failure (-195)".
 std::string ErrorText(rd_kafka_resp_err_t err);
 
+// Counts an error of `kind` (careloop/kafka/errors.h) with the process-wide observer.
+void NotifyError(std::string_view kind);
+
 // Logs a non-fatal error reported by librdkafka's error callback: connection failures,
-// which librdkafka already logged itself, at debug; anything else as a warning.
+// which librdkafka already logged itself, at debug; anything else as a warning. Also
+// counts it (NotifyError).
 void LogClientError(const char* client, rd_kafka_resp_err_t err, const char* reason);
 
 }  // namespace careloop::kafka

@@ -129,6 +129,7 @@ Status ConsumerImpl::Poll(int max, int timeout_ms, std::vector<Message>* out) {
     if (m.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       if (m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
       if (m.err == RD_KAFKA_RESP_ERR__FATAL) fatal_ = true;
+      NotifyError(m.err == RD_KAFKA_RESP_ERR__FATAL ? "fatal" : "fetch");
       Log().warn(
           "consumer: {}{}",
           m.rkt ? fmt::format("{}[{}]: ", rd_kafka_topic_name(m.rkt), m.partition) : std::string(),

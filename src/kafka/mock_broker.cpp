@@ -22,8 +22,13 @@ using MockClusterPtr = std::unique_ptr<rd_kafka_mock_cluster_t, MockClusterDelet
 
 class MockBrokerImpl final : public MockBroker {
  public:
-  MockBrokerImpl(KafkaPtr rk, MockClusterPtr cluster, std::string bootstrap)
-      : rk_(std::move(rk)), cluster_(std::move(cluster)), bootstrap_(std::move(bootstrap)) {}
+  MockBrokerImpl(KafkaPtr rk, MockClusterPtr cluster, std::string bootstrap, int brokers,
+                 int partitions)
+      : rk_(std::move(rk)),
+        cluster_(std::move(cluster)),
+        bootstrap_(std::move(bootstrap)),
+        brokers_(brokers),
+        partitions_(partitions) {}
   ~MockBrokerImpl() override {
     cluster_.reset();  // stop the brokers before the handle that owns them
     rk_.reset();
@@ -52,13 +57,52 @@ class MockBrokerImpl final : public MockBroker {
                                             static_cast<rd_kafka_resp_err_t>(error_code));
     rd_kafka_mock_push_request_errors_array(cluster_.get(), static_cast<std::int16_t>(api_key),
                                             errors.size(), errors.data());
+    Log().info("embedded broker: the next {} requests of api key {} fail with {}", count, api_key,
+               ErrorText(static_cast<rd_kafka_resp_err_t>(error_code)));
     return Status::Ok();
   }
+
+  Status SetPartitionLeader(std::string_view topic, std::int32_t partition,
+                            int broker_id) override {
+    if (partition < 0 || partition >= partitions_ || broker_id == 0 || broker_id < -1 ||
+        broker_id > brokers_) {
+      return Status::InvalidArgument(
+          fmt::format("mock leader of {}[{}]: broker {}", topic, partition, broker_id));
+    }
+    const std::string t(topic);
+    rd_kafka_resp_err_t err =
+        rd_kafka_mock_partition_set_leader(cluster_.get(), t.c_str(), partition, broker_id);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::InvalidArgument(
+          fmt::format("mock leader of {}[{}]: {}", topic, partition, ErrorText(err)));
+    }
+    Log().info("embedded broker: {}[{}] led by broker {}", topic, partition, broker_id);
+    return Status::Ok();
+  }
+
+  Status SetGroupCoordinator(std::string_view group, int broker_id) override {
+    if (broker_id < 1 || broker_id > brokers_) {
+      return Status::InvalidArgument(fmt::format("mock coordinator: broker {}", broker_id));
+    }
+    const std::string g(group);
+    rd_kafka_resp_err_t err =
+        rd_kafka_mock_coordinator_set(cluster_.get(), "group", g.c_str(), broker_id);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::InvalidArgument(fmt::format("mock coordinator: {}", ErrorText(err)));
+    }
+    Log().info("embedded broker: group coordinator is broker {}", broker_id);
+    return Status::Ok();
+  }
+
+  int brokers() const override { return brokers_; }
+  int partitions() const override { return partitions_; }
 
  private:
   KafkaPtr rk_;  // declared first: destroyed after the cluster
   MockClusterPtr cluster_;
   std::string bootstrap_;
+  const int brokers_;
+  const int partitions_;
 };
 
 }  // namespace
@@ -94,7 +138,8 @@ Result<std::unique_ptr<MockBroker>> MockBroker::Start(const Options& options) {
       rd_kafka_version_str(), options.brokers, options.topics.size(), options.partitions,
       bootstrap);
   return std::unique_ptr<MockBroker>(
-      new MockBrokerImpl(std::move(rk), std::move(cluster), std::move(bootstrap)));
+      new MockBrokerImpl(std::move(rk), std::move(cluster), std::move(bootstrap),
+                         options.brokers, options.partitions));
 }
 
 }  // namespace careloop::kafka

@@ -53,6 +53,8 @@ Metrics::Impl::Impl()
       delivery_failed(CounterFamily(r, names, "careloop_output_delivery_failures_total",
                                     "Output deliveries that failed and were retried")
                           .Add({})),
+      kafka_errors(CounterFamily(r, names, "careloop_kafka_errors_total",
+                                 "Errors librdkafka reported to careloop's clients, by kind")),
       missed(CounterFamily(r, names, "careloop_deadlines_missed_total",
                            "Workflow deadlines missed (escalations), by workflow, stage, level")),
       met(CounterFamily(r, names, "careloop_deadlines_met_total",
@@ -231,6 +233,10 @@ void Metrics::OutputProduced(std::string_view topic) {
   impl_->GetCounter(impl_->produced, "op|" + t, {{"topic", t}}).Increment();
 }
 void Metrics::DeliveryFailed() { impl_->delivery_failed.Increment(); }
+void Metrics::KafkaError(std::string_view kind) {
+  std::string k(kind);
+  impl_->GetCounter(impl_->kafka_errors, "ke|" + k, {{"kind", k}}).Increment();
+}
 void Metrics::SetOutboxDepth(std::int64_t depth) { impl_->outbox.Set(static_cast<double>(depth)); }
 void Metrics::SetInfo(std::string_view version, std::string_view rules_version) {
   std::string v(version), rv(rules_version);

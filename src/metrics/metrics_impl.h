@@ -46,6 +46,7 @@ struct Metrics::Impl {
   Family<Counter>& lost;
   Family<Counter>& produced;
   Counter& delivery_failed;
+  Family<Counter>& kafka_errors;
   Family<Counter>& missed;
   Family<Counter>& met;
   Family<Counter>& http;

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "careloop/state/store.h"
+#include "state/fault_fs.h"
 #include "state/keys.h"
 #include "state/rocks_options.h"
 #include "state/rocks_store_testing.h"
@@ -285,7 +286,9 @@ Result<std::unique_ptr<Store>> OpenRocksStoreWithEnv(const StoreOptions& options
 }
 
 Result<std::unique_ptr<Store>> OpenRocksStore(const StoreOptions& options) {
-  return OpenRocksStoreWithEnv(options, nullptr);
+  auto env = FaultEnvFromEnvironment();  // nullptr unless CARELOOP_FAULT_FS is set (tests)
+  if (!env.ok()) return env.status();
+  return OpenRocksStoreWithEnv(options, *env);
 }
 
 }  // namespace careloop::state

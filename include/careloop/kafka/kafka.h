@@ -46,6 +46,15 @@ class MockBroker {
   // `count` requests of a Kafka API key with an error code.
   virtual Status SetBrokerDown(int broker_id, bool down) = 0;
   virtual Status PushRequestErrors(int api_key, int count, int error_code) = 0;
+  // Moves the leadership of a partition to a broker (-1: leaderless); clients learn of it
+  // from their next metadata request.
+  virtual Status SetPartitionLeader(std::string_view topic, std::int32_t partition,
+                                    int broker_id) = 0;
+  // Makes a broker the coordinator of a consumer group (default: by hash of the group).
+  virtual Status SetGroupCoordinator(std::string_view group, int broker_id) = 0;
+  // Number of brokers (ids 1..brokers) and partitions per topic, as started.
+  virtual int brokers() const = 0;
+  virtual int partitions() const = 0;
 };
 
 // One consumed record. Views are valid until the next Poll() or Close().

@@ -61,6 +61,9 @@ class Metrics {
   void RecordsLost(std::string_view topic, std::int64_t count);
   void OutputProduced(std::string_view topic);
   void DeliveryFailed();
+  // librdkafka reported an error to a client (connection lost, all brokers down, request
+  // timed out, ...); `kind` is a short fixed name (kafka::ErrorKind), never free text.
+  void KafkaError(std::string_view kind);
   void SetOutboxDepth(std::int64_t depth);
   // A workflow deadline step escalated; `lateness_ms` is how late its timer fired.
   void DeadlineMissed(std::string_view workflow, std::string_view stage, int level,
