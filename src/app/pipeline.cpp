@@ -3,6 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <random>
+#include <unordered_set>
+
+#include <fmt/format.h>
 #include <thread>
 
 namespace careloop::app {
@@ -29,6 +33,9 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   if (!pending_.empty()) {
     spdlog::info("resending {} unconfirmed outbound records from the outbox", pending_.size());
   }
+
+  CARELOOP_RETURN_IF_ERROR(LoadInstanceId());
+  CARELOOP_RETURN_IF_ERROR(SkipLanded(bootstrap));
 
   kafka::Producer::Options po;
   po.bootstrap_servers = bootstrap;
@@ -66,6 +73,77 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   return Status::Ok();
 }
 
+Status Pipeline::LoadInstanceId() {
+  auto id = store_->GetMeta("instance_id");
+  if (!id.ok()) return id.status();
+  if (id->has_value()) {
+    instance_id_ = **id;
+    return Status::Ok();
+  }
+  std::random_device rd;
+  instance_id_ = fmt::format("{:08x}{:08x}", rd(), rd());
+  state::WriteSet set;
+  set.PutMeta("instance_id", instance_id_);
+  return store_->Apply(set);
+}
+
+Status Pipeline::SkipLanded(const std::string& bootstrap) {
+  if (pending_.empty()) return Status::Ok();
+  const std::uint64_t min_seq = pending_.front().seq;
+  std::map<std::string, std::size_t> per_topic;
+  for (const auto& e : pending_) per_topic[e.topic]++;
+  kafka::Properties props = config_.app.kafka_common;
+  auto reader = kafka::TailReader::Create(bootstrap, props);
+  if (!reader.ok()) return reader.status();
+  std::unordered_set<std::uint64_t> landed;
+  const std::string mine = instance_id_ + ":";
+  for (const auto& [topic, count] : per_topic) {
+    auto parts = (*reader)->Partitions(topic, 10000);
+    if (!parts.ok()) return parts.status();
+    for (std::int32_t p = 0; p < *parts; ++p) {
+      auto wm = (*reader)->Watermarks(topic, p, 10000);
+      if (!wm.ok()) return wm.status();
+      auto [low, high] = *wm;
+      // Read back from the end, widening until a record of ours older than the oldest
+      // pending entry shows where the pending ones can start (or the log start).
+      std::int64_t window = static_cast<std::int64_t>(count) + 1000;
+      std::int64_t read_from = high;
+      bool boundary = false;
+      while (!boundary && read_from > low) {
+        std::int64_t start = std::max(low, high - window);
+        Status st = (*reader)->Read(
+            topic, p, start, read_from, 60000, [&](const kafka::TailReader::Record& r) {
+              for (const auto& [name, value] : r.headers) {
+                if (name != "careloop-src" || value.compare(0, mine.size(), mine) != 0) continue;
+                std::uint64_t seq = std::strtoull(value.c_str() + mine.size(), nullptr, 10);
+                if (seq >= min_seq) {
+                  landed.insert(seq);
+                } else {
+                  boundary = true;
+                }
+              }
+            });
+        if (!st.ok()) return st;
+        read_from = start;
+        window *= 4;
+      }
+    }
+  }
+  if (landed.empty()) return Status::Ok();
+  std::deque<state::OutboxEntry> keep;
+  for (auto& e : pending_) {
+    if (landed.count(e.seq)) {
+      delivered_.push_back(e.seq);  // removed from the outbox with the next commit
+    } else {
+      keep.push_back(std::move(e));
+    }
+  }
+  spdlog::info("{} outbound records had already landed before the restart: not sent again",
+               landed.size());
+  pending_ = std::move(keep);
+  return Status::Ok();
+}
+
 void Pipeline::OnAssigned(std::string_view, std::int32_t partition) { owned_[partition]++; }
 
 void Pipeline::OnRevoked(std::string_view, std::int32_t partition) {
@@ -98,7 +176,9 @@ void Pipeline::OnDelivery(std::uint64_t seq, const Status& status) {
 void Pipeline::ProducePending() {
   while (!pending_.empty()) {
     state::OutboxEntry& e = pending_.front();
-    Status st = producer_->Produce(e.topic, e.key, e.value, e.seq);
+    kafka::Headers headers{{"careloop-id", e.id},
+                           {"careloop-src", instance_id_ + ":" + std::to_string(e.seq)}};
+    Status st = producer_->Produce(e.topic, e.key, e.value, e.seq, headers);
     if (!st.ok()) {
       if (st.code() != Status::Code::kUnavailable) {
         spdlog::error("cannot produce to {}: {}", e.topic, st.ToString());
@@ -186,8 +266,8 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
         for (const auto& [name, lag] : consumer_->Lag()) {  // "topic[partition]"
           auto bracket = name.rfind('[');
           if (bracket == std::string::npos) continue;
-          metrics_->SetConsumerLag(name.substr(0, bracket),
-                                   std::atoi(name.c_str() + bracket + 1), lag);
+          metrics_->SetConsumerLag(name.substr(0, bracket), std::atoi(name.c_str() + bracket + 1),
+                                   lag);
         }
       }
       if (on_tick_) on_tick_();

@@ -4,7 +4,10 @@
 // outbox entry is removed only after its delivery report.
 //
 // On start it resumes from the offsets stored in state (never from Kafka's committed
-// ones alone) and re-sends any outbox entries a previous run left unconfirmed.
+// ones alone) and re-sends the outbox entries a previous run left unconfirmed — except
+// those it finds already in their topic: every record carries the headers careloop-id
+// and careloop-src (state instance id : outbox seq), and the tails of the output
+// partitions are read back until a record older than the oldest pending entry.
 //
 // Ownership: borrows the LoadedConfig and Metrics (must outlive it); owns the store,
 // the consumer and the producer. Thread-safety: Run() on one thread; `stop` may be set
@@ -72,6 +75,10 @@ class Pipeline : private kafka::ConsumerListener {
   void OnRecordsLost(std::string_view topic, std::int32_t partition, std::int64_t from,
                      std::int64_t to) override;
   void OnDelivery(std::uint64_t seq, const Status& status);
+  // After a crash: drops from the resend queue the outbox entries that had already landed
+  // (found by reading back the tail of their topics), so nothing is produced twice.
+  Status SkipLanded(const std::string& bootstrap);
+  Status LoadInstanceId();
   void ProducePending();
   Status CommitStep();
   void Backpressure(const std::atomic<bool>& stop);
@@ -91,6 +98,7 @@ class Pipeline : private kafka::ConsumerListener {
   std::vector<std::uint64_t> delivered_;                                   // confirmed, to remove
   std::map<std::pair<std::string, std::int32_t>, std::int64_t> consumed_;  // next offsets
   std::map<std::int32_t, int> owned_;  // input partition -> assigned topics holding it
+  std::string instance_id_;            // this state's identity in record headers (careloop-src)
   bool paused_ = false;
   std::function<void()> on_tick_;
   CommitHook on_commit_;

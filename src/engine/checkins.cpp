@@ -56,15 +56,7 @@ void Checkins::Apply(const Checkin& c, TimeMs now, std::int32_t partition, state
     return;
   }
   if (c.kind == "exam_done") {
-    state::ExamRecord* exam = nullptr;
-    for (auto& e : file->exams) {
-      if (e.exam_id == c.exam_id) exam = &e;
-    }
-    if (exam == nullptr) {
-      file->exams.push_back(state::ExamRecord{});
-      exam = &file->exams.back();
-      exam->exam_id = c.exam_id;
-    }
+    state::ExamRecord* exam = file->FindOrAddExam(c.exam_id);
     if (exam->done_at != 0) {
       Log(file, c, now, "exam already checked out: recorded only");
       return;

@@ -138,15 +138,7 @@ Subject HealthCases::ExamSubject(std::int32_t partition, state::WorkerFile* file
 
 void HealthCases::ExamResults(const LabResult& lab, TimeMs now, std::int32_t partition,
                               state::WorkerFile* file, Txn& txn) const {
-  state::ExamRecord* exam = nullptr;
-  for (auto& e : file->exams) {
-    if (e.exam_id == lab.exam_id) exam = &e;
-  }
-  if (exam == nullptr) {
-    file->exams.push_back(state::ExamRecord{});
-    exam = &file->exams.back();
-    exam->exam_id = lab.exam_id;
-  }
+  state::ExamRecord* exam = file->FindOrAddExam(lab.exam_id);
   bool first = !exam->results_received;
   exam->results_received = true;
   if (first && !exam->wf.workflow.empty()) {

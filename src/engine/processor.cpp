@@ -1,5 +1,6 @@
 #include "careloop/engine/processor.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "careloop/decode/event_decoder.h"
@@ -100,13 +101,34 @@ Status Processor::Process(const Input& input, Clock& clock, Txn& txn) {
     }
   }
 
-  // Whatever could not be used goes to dead-letter, keyed by worker when known.
+  // Whatever could not be used goes to dead-letter, keyed by worker when known. The cause
+  // of a dead-letter record is the event (its id and bytes) when it names one; an unusable
+  // repeat of such an event is a duplicate like any other. Input that names no event is
+  // identified by its position (topic, partition, offset; in replay the line number), so
+  // identical bad bytes at two places are two records, never one id twice.
   if (!d.rejected.empty()) {
-    std::string payload_hash = std::to_string(HashParts({input.payload}));
-    for (const RejectedItem& item : d.rejected) {
+    std::string cause;
+    if (!d.event_id.empty()) {
+      cause = fmt::format("{}#{}", d.event_id, HashParts({input.payload}));
+      if (!d.usable) {
+        const std::string seen_key = "bad:" + cause;
+        auto seen = txn.Seen(input.partition, seen_key);
+        if (!seen.ok()) return seen.status();
+        if (*seen) {
+          if (im.metrics) im.metrics->Duplicate("unusable");
+          return Status::Ok();
+        }
+        txn.MarkSeen(input.partition, seen_key);
+      }
+    } else {
+      cause = fmt::format("@{}/{}/{}", source_topic, input.partition, input.offset);
+    }
+    for (std::size_t i = 0; i < d.rejected.size(); ++i) {
+      const RejectedItem& item = d.rejected[i];
       DeadLetterRecord rec;
+      // The ordinal too: one message can have two problems of one kind at one index.
       rec.id =
-          MakeId("dl-", {d.event_id, payload_hash, std::to_string(item.index), item.reason_code});
+          MakeId("dl-", {cause, std::to_string(i), std::to_string(item.index), item.reason_code});
       rec.item = &item;
       rec.event_id = d.event_id;
       rec.worker_id = d.worker_id;

@@ -30,7 +30,11 @@ class ProducerImpl final : public Producer {
   Status Init(const Options& options);
 
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
-                 std::uint64_t token) override;
+                 std::uint64_t token) override {
+    return Produce(topic, key, value, token, Headers{});
+  }
+  Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                 std::uint64_t token, const Headers& headers) override;
   void Poll(int timeout_ms) override { rd_kafka_poll(rk_.get(), timeout_ms); }
   Status Flush(int timeout_ms) override;
   std::int64_t in_flight() const override { return rd_kafka_outq_len(rk_.get()); }
@@ -81,19 +85,40 @@ rd_kafka_topic_t* ProducerImpl::Topic(std::string_view name) {
 }
 
 Status ProducerImpl::Produce(std::string_view topic, std::string_view key, std::string_view value,
-                             std::uint64_t token) {
+                             std::uint64_t token, const Headers& headers) {
   CARELOOP_RETURN_IF_ERROR(fatal_error());
   rd_kafka_topic_t* rkt = Topic(topic);
   if (rkt == nullptr) {
     return Status::InvalidArgument(
         fmt::format("topic {}: {}", topic, ErrorText(rd_kafka_last_error())));
   }
-  rd_kafka_resp_err_t e = rd_kafka_producev(
-      rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
-      RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-      RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(token))),
-      RD_KAFKA_V_END);
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (!headers.empty()) {
+    hdrs = rd_kafka_headers_new(headers.size());
+    for (const auto& [name, v] : headers) {
+      rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()), v.data(),
+                          static_cast<ssize_t>(v.size()));
+    }
+  }
+  // With headers the rkt form cannot be used: name the topic (its handle stays cached).
+  rd_kafka_resp_err_t e =
+      hdrs == nullptr
+          ? rd_kafka_producev(
+                rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
+                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(token))),
+                RD_KAFKA_V_END)
+          : rd_kafka_producev(
+                rk_.get(), RD_KAFKA_V_TOPIC(rd_kafka_topic_name(rkt)),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_KEY(key.empty() ? nullptr : key.data(), key.size()),
+                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                RD_KAFKA_V_HEADERS(hdrs),
+                RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<std::uintptr_t>(token))),
+                RD_KAFKA_V_END);
+  // On success the message owns the headers; on failure they are still ours.
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) rd_kafka_headers_destroy(hdrs);
   switch (e) {
     case RD_KAFKA_RESP_ERR_NO_ERROR:
       return Status::Ok();

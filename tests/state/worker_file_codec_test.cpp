@@ -307,5 +307,22 @@ TEST_CASE("FindCondition finds by name or returns null", "[unit]") {
   CHECK(cf.FindCondition("lipids")->case_seq == 2);
 }
 
+TEST_CASE("exams are kept in exam_id order whatever the arrival order", "[state]") {
+  WorkerFile a, b;
+  for (const char* id : {"X3", "X1", "X2"}) a.FindOrAddExam(id);
+  for (const char* id : {"X2", "X3", "X1", "X2"}) b.FindOrAddExam(id);
+  bool created = true;
+  a.FindOrAddExam("X1", &created)->done_at = 7;
+  CHECK_FALSE(created);
+  REQUIRE(a.exams.size() == 3);
+  REQUIRE(b.exams.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(a.exams[i].exam_id == b.exams[i].exam_id);
+  CHECK(a.exams[0].exam_id == "X1");
+  CHECK(a.exams[0].done_at == 7);
+  CHECK(EncodeWorkerFile(a) != EncodeWorkerFile(b));  // done_at differs, order does not
+  a.exams[0].done_at = 0;
+  CHECK(EncodeWorkerFile(a) == EncodeWorkerFile(b));
+}
+
 }  // namespace
 }  // namespace careloop::state

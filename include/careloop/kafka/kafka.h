@@ -24,6 +24,7 @@
 namespace careloop::kafka {
 
 using Properties = std::map<std::string, std::string>;
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // The embedded broker: librdkafka's mock cluster on loopback TCP, with topics created.
 // Owns the cluster; destroying it stops the brokers. Limits of librdkafka 2.0.2's mock:
@@ -145,6 +146,9 @@ class Producer {
   // retry (backpressure). Internal after a fatal error (see fatal_error()).
   virtual Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                          std::uint64_t token) = 0;
+  // The same, with record headers (name, value), e.g. careloop's record id and origin.
+  virtual Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                         std::uint64_t token, const Headers& headers) = 0;
   // Serves delivery reports (calls DeliveryFn), waiting up to `timeout_ms` for one.
   virtual void Poll(int timeout_ms) = 0;
   // Waits until every record has its delivery report; Unavailable if some are still
@@ -155,6 +159,31 @@ class Producer {
   // OK, or Internal once librdkafka raised a fatal error (for example the idempotent
   // producer's sequence broke): the producer is unusable then; create a new one.
   virtual Status fatal_error() const = 0;
+};
+
+// Reads back records that are already in a topic, without a consumer group: what
+// careloop uses on restart to learn which outbox entries already landed.
+class TailReader {
+ public:
+  struct Record {
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    Headers headers;
+  };
+  static Result<std::unique_ptr<TailReader>> Create(const std::string& bootstrap_servers,
+                                                    const Properties& properties);
+  virtual ~TailReader() = default;
+  // Number of partitions of `topic`.
+  virtual Result<std::int32_t> Partitions(std::string_view topic, int timeout_ms) = 0;
+  // Low and high watermarks of a partition.
+  virtual Result<std::pair<std::int64_t, std::int64_t>> Watermarks(std::string_view topic,
+                                                                   std::int32_t partition,
+                                                                   int timeout_ms) = 0;
+  // Calls `fn` for each record of [from, to) in offset order (headers only; values are
+  // not kept). Unavailable if the range could not be read within `timeout_ms`.
+  virtual Status Read(std::string_view topic, std::int32_t partition, std::int64_t from,
+                      std::int64_t to, int timeout_ms,
+                      const std::function<void(const Record&)>& fn) = 0;
 };
 
 }  // namespace careloop::kafka

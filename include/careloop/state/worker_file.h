@@ -95,11 +95,15 @@ struct WorkerFile {
   std::uint64_t events = 0;           // applied input events
   std::vector<ConditionFile> conditions;
   std::vector<CaseEvent> log;         // events not attached to a case
-  std::vector<ExamRecord> exams;      // exams with an exam_done check-in or results
+  std::vector<ExamRecord> exams;      // exams with a check-in or results, by exam_id
   std::vector<std::string> petitions; // ids of this worker's petitions (their own files)
 
   ConditionFile* FindCondition(std::string_view condition);
   const ConditionFile* FindCondition(std::string_view condition) const;
+  // The record of `exam_id`, added in exam_id order if new (`*created` says so): the
+  // order of `exams` never depends on which topic's event arrived first. Invalidates
+  // pointers into `exams` when it adds.
+  ExamRecord* FindOrAddExam(std::string_view exam_id, bool* created = nullptr);
 };
 
 // One petition (or hardship case) file, stored under EntityKind::kPetition.
