@@ -165,7 +165,8 @@ inline void StopCareloop(Careloop* c) {
 //   W-RED-OK    DBP 115: red blood_pressure, critical, then reached by phone: contacted
 //   W-YEL-1/2   TG 3.0 / ALT 90: yellow, re-check due in 7 days
 //   W-GREEN     TG 1.8: green;  W-NONE  TG 1.0: nothing
-//   one line that is not JSON (dead-letter); petitions P-1 (submitted, accepted), P-2
+//   one line that is not JSON (dead-letter); petitions P-1 (submitted, accepted, responded
+//   on time), P-2 (submitted)
 // Lab results are fed first and consumed before the check-in and the petitions (the
 // check-in must find W-RED-OK's case open; topics are not ordered with each other).
 // Cases the scenario opens: three red, two yellow, one green.
@@ -216,6 +217,7 @@ inline Scenario MakeScenario() {
   petition("p1", "P-1", "submitted");
   petition("p2", "P-2", "submitted");
   petition("p3", "P-1", "accepted");
+  petition("p4", "P-1", "responded");
   return s;
 }
 

@@ -27,13 +27,14 @@ TEST_CASE("A real Prometheus scrapes the processor and its API gives the scenari
                .has_value();
   }));
 
-  // Input events by topic: 8 lines of lab results (one not JSON), 1 check-in, 3 petitions.
+  // Input events by topic: 8 lines of lab results (one not JSON), 1 check-in, 4 petition
+  // events.
   CHECK(prometheus.Query(R"(sum(careloop_events_total{job="careloop"}))") ==
         static_cast<double>(s.events()));
   CHECK(prometheus.Query(R"(sum by (topic) (careloop_events_total{topic="lab-results"}))") == 8);
   CHECK(prometheus.Query(R"(careloop_events_total{topic="lab-results",type="lab_result"})") == 7);
   CHECK(prometheus.Query(R"(careloop_events_total{topic="checkins",type="checkin"})") == 1);
-  CHECK(prometheus.Query(R"(careloop_events_total{topic="petitions",type="petition"})") == 3);
+  CHECK(prometheus.Query(R"(careloop_events_total{topic="petitions",type="petition"})") == 4);
   // Dead-letter: the one line that is not JSON.
   CHECK(prometheus.Query(R"(sum(careloop_dead_letter_total))") == 1);
   CHECK(prometheus.Query(R"(careloop_dead_letter_total{reason="not_json"})") == 1);
@@ -64,6 +65,7 @@ TEST_CASE("A real Prometheus scrapes the processor and its API gives the scenari
   // Petitions: two submitted, one accepted within 24 h.
   CHECK(prometheus.Query(R"(careloop_petitions_submitted_total)") == 2);
   CHECK(prometheus.Query(R"(careloop_petition_first_response_ratio)") == 0.5);
+  CHECK(prometheus.Query(R"(careloop_petition_on_time_response_ratio{weight="routine"})") == 1);
   CHECK(prometheus.Query(R"(careloop_ready)") == 1);
   // Info metrics carry the versions as labels (value 1).
   CHECK(prometheus.Query(R"(count(careloop_build_info))") == 1);

@@ -3,6 +3,7 @@
 // reads the DOM as rendered after the page's own fetches (--dump-dom after a virtual
 // time budget) and checks the list staff would see.
 #include <regex>
+#include <set>
 
 #include "tests/api/e2e_support.h"
 
@@ -124,6 +125,7 @@ TEST_CASE("The worklist page rendered in headless Chromium lists whom to call, i
   CHECK(Tile(dom, "pet-submitted") == "2");
   CHECK(Tile(dom, "pet-open") == "2");
   CHECK(Tile(dom, "pet-first-response") == "50 %");
+  CHECK(Tile(dom, "pet-on-time-routine") == "100 %");
   CHECK(dom.find(R"(id="census")") < red_at);
   CHECK(dom.find(R"(id="petitions")") < red_at);
 
