@@ -61,6 +61,16 @@ class RocksStore final : public Store {
 
   std::mutex failed_mu_;
   Status failed_;  // the first failed write; guarded by failed_mu_
+
+  // Where timer scans start. Fired timers are deleted, and a scan from the first key
+  // would step over every tombstone they left (O(timers ever fired) per scan, which made
+  // replay and the deadline tick slow). The floor is a key at or below the first live
+  // timer: a scan raises it to the first live key it finds, an Apply that puts a timer
+  // below it lowers it. `timer_gen_` counts Applies that put timers, so a scan that raced
+  // with one does not raise the floor past a timer it did not see.
+  std::mutex timer_mu_;
+  std::string timer_floor_;      // "" = unknown: scan from the first key; guarded by timer_mu_
+  std::uint64_t timer_gen_ = 0;  // guarded by timer_mu_
 };
 
 RocksStore::~RocksStore() {
@@ -171,8 +181,27 @@ Status RocksStore::ForEachDueTimer(TimeMs until, const std::function<bool(const 
   rocksdb::Slice upper(bound);
   rocksdb::ReadOptions ro;
   if (!bound.empty()) ro.iterate_upper_bound = &upper;
+  std::string floor;
+  std::uint64_t gen = 0;
+  {
+    std::lock_guard<std::mutex> lock(timer_mu_);
+    floor = timer_floor_;
+    gen = timer_gen_;
+  }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_[kTimers]));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  if (floor.empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(floor);
+  }
+  // The first live key at or after the floor (or, if none is due, the bound: no live
+  // timer lies below it).
+  std::string first = it->Valid() ? it->key().ToString() : (it->status().ok() ? bound : "");
+  if (!first.empty() && first > floor) {
+    std::lock_guard<std::mutex> lock(timer_mu_);
+    if (timer_gen_ == gen && first > timer_floor_) timer_floor_ = std::move(first);
+  }
+  for (; it->Valid(); it->Next()) {
     Timer t;
     std::string_view id, payload;
     if (!keys::ParseTimer(View(it->key()), &t.due, &id) ||
@@ -262,6 +291,15 @@ Status RocksStore::Apply(const WriteSet& set) {
     return failed_;
   }
   next_seq_ = next_seq;
+  if (!set.timers_put.empty()) {
+    std::lock_guard<std::mutex> lock(timer_mu_);
+    ++timer_gen_;
+    for (const auto& t : set.timers_put) {
+      if (timer_floor_.empty()) break;
+      std::string key = keys::Timer(t.due, t.timer_id);
+      if (key < timer_floor_) timer_floor_ = std::move(key);
+    }
+  }
   return Status::Ok();
 }
 
