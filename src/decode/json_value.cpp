@@ -135,7 +135,13 @@ bool KeyTracker::Add(int index, std::string_view key) {
     known_ |= bit;
   } else {
     for (std::string_view k : unknown_) repeat = repeat || k == key;
-    if (!repeat) unknown_.push_back(key);
+    if (!repeat) {
+      if (unknown_.size() < kLinearKeys) {
+        unknown_.push_back(key);
+      } else {
+        repeat = !many_.insert(key).second;
+      }
+    }
   }
   if (repeat && !has_duplicate_) {
     has_duplicate_ = true;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace careloop::decode {
@@ -53,12 +54,14 @@ int FindKey(const std::string_view (&names)[N], std::string_view key) {
 }
 
 // Notices repeated keys in one JSON object: known keys by their table index (a bit
-// each), unknown ones by name.
+// each), unknown ones by name: the first kLinearKeys in a vector, the rest in a hash set,
+// so an object of 100,000 distinct unknown keys costs linear time, not quadratic.
 class KeyTracker {
  public:
   void Reset() {
     known_ = 0;
     unknown_.clear();
+    if (!many_.empty()) many_ = {};  // frees what an object of many keys grew
     duplicate_ = {};
     has_duplicate_ = false;
   }
@@ -68,8 +71,10 @@ class KeyTracker {
   std::string_view duplicate() const { return duplicate_; }  // the first repeated key
 
  private:
+  static constexpr size_t kLinearKeys = 16;
   std::uint64_t known_ = 0;
-  std::vector<std::string_view> unknown_;
+  std::vector<std::string_view> unknown_;      // the first kLinearKeys unknown keys
+  std::unordered_set<std::string_view> many_;  // the unknown keys after those
   std::string_view duplicate_;
   bool has_duplicate_ = false;
 };

@@ -27,8 +27,10 @@ std::string ToJson(const Members& members);
 // `members` with `key`'s value replaced by `value` (appended when absent).
 Members With(Members members, const std::string& key, const std::string& value);
 
-// Decodes `c.json` with `decoder` and checks the outcome; then decodes a good message
-// with the same decoder and checks that it is usable.
+// Decodes `c.json` with `decoder` and checks the outcome (the reason code and index, and
+// for a usable message that its good parts survive: every result not rejected is
+// decoded); then decodes a good message with the same decoder and checks that it is
+// usable.
 void CheckHostile(EventDecoder& decoder, const HostileCase& c);
 // CheckHostile for every case, with one decoder over the shipped catalog.
 void CheckAllHostile(const std::vector<HostileCase>& cases);

@@ -98,6 +98,11 @@ TEST_CASE("deep nesting in a field that is read", "[unit]") {
       Whole("petition summary: 10000 nested objects",
             Petition(R"("action":"submitted","summary":)" + Objects(10000)), "invalid_field"),
       Accepted("unknown field: 10000 nested objects", LabWithExtra(R"("x":)" + Objects(10000))),
+      Accepted(
+          "unknown field of a result: 10000 nested arrays",
+          SecondResult(R"({"test":"TG","value":2.5,"unit":"mmol/L","x":)" + Arrays(10000) + "}")),
+      BadResult("a result of 10000 nested arrays then a good one",
+                LabWithResults("[" + Arrays(10000) + "," + kGood + "]"), "invalid_field", 0, true),
   });
 }
 
@@ -261,6 +266,29 @@ TEST_CASE("unknown fields of every shape are accepted and ignored", "[unit]") {
       Accepted("nested arrays and objects in a petition",
                Petition(R"("action":"submitted","attachments":[{"name":"a","size":[1,{"b":2}]}])")),
       Accepted("an unknown escape in an unknown string (not parsed)", LabWithExtra(R"("x":"\q")")),
+  });
+}
+
+// Duplicate detection over many distinct unknown keys (once quadratic: a 1 MB message of
+// 90,000 keys held the decoder for minutes).
+TEST_CASE("many distinct unknown keys are accepted; a repeat among them is found", "[unit]") {
+  auto keys = [](int n, int repeat_of) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "\"k" + std::to_string(i) + "\":0,";
+    if (repeat_of >= 0) s += "\"k" + std::to_string(repeat_of) + "\":1,";
+    s.pop_back();
+    return s;
+  };
+  CheckAllHostile({
+      Accepted("90,000 unknown top-level keys", LabWithExtra(keys(90000, -1))),
+      Accepted(
+          "90,000 unknown keys in a result",
+          SecondResult(R"({"test":"TG","value":2.5,"unit":"mmol/L",)" + keys(90000, -1) + "}")),
+      Whole("90,000 unknown top-level keys, one repeated", LabWithExtra(keys(90000, 45000)),
+            "duplicate_key"),
+      BadResult("90,000 unknown keys in a result, the first repeated last",
+                SecondResult(R"({"test":"TG","value":2.5,"unit":"mmol/L",)" + keys(90000, 0) + "}"),
+                "duplicate_key", 1, true),
   });
 }
 
