@@ -88,15 +88,15 @@ void Txn::MarkPetitionDirty(std::int32_t partition, std::string_view petition_id
 }
 
 void Txn::SetTimer(state::Timer timer) {
-  timers_removed_.erase({timer.due, timer.timer_id});
-  timers_put_.push_back(std::move(timer));
+  std::pair<TimeMs, std::string> key{timer.due, timer.timer_id};
+  timers_removed_.erase(key);
+  timers_put_.insert_or_assign(std::move(key), std::move(timer));
 }
 
 void Txn::RemoveTimer(TimeMs due, std::string_view timer_id) {
-  std::string id(timer_id);
-  std::erase_if(timers_put_,
-                [&](const state::Timer& t) { return t.due == due && t.timer_id == id; });
-  timers_removed_.emplace(due, std::move(id));
+  std::pair<TimeMs, std::string> key{due, std::string(timer_id)};
+  timers_put_.erase(key);
+  timers_removed_.insert(std::move(key));
 }
 
 Result<std::vector<state::Timer>> Txn::DueTimers(TimeMs until, std::size_t limit) {
@@ -108,8 +108,9 @@ Result<std::vector<state::Timer>> Txn::DueTimers(TimeMs until, std::size_t limit
   });
   if (!st.ok()) return st;
   // Timers this Txn set (not yet in the store) that are already due.
-  for (const auto& t : timers_put_) {
-    if (t.due <= until) out.push_back(t);
+  for (const auto& [key, t] : timers_put_) {
+    if (t.due > until) break;
+    out.push_back(t);
   }
   std::stable_sort(out.begin(), out.end(), [](const state::Timer& a, const state::Timer& b) {
     return a.due != b.due ? a.due < b.due : a.timer_id < b.timer_id;
@@ -150,7 +151,7 @@ void Txn::Finish(state::WriteSet* set, std::vector<state::OutboxEntry>* emitted)
   }
   for (const Key& k : seen_) set->MarkSeen(k.first, k.second);
   for (const auto& [due, id] : timers_removed_) set->RemoveTimer(due, id);
-  for (auto& t : timers_put_) set->PutTimer(std::move(t));
+  for (auto& [key, t] : timers_put_) set->PutTimer(std::move(t));
   for (const auto& k : meta_dirty_) set->PutMeta(k, meta_[k]);
   for (const auto& e : outbox_) set->AddOutbox(e);
   for (std::uint64_t seq : removed_) set->RemoveOutbox(seq);

@@ -75,6 +75,20 @@ class RocksStore final : public Store {
 
 RocksStore::~RocksStore() {
   if (!db_) return;
+  // Flush the memtables so the next open need not replay the WAL into new memtables and
+  // flush them to L0 before it can serve (with a large write-buffer budget that replay
+  // was most of the restart time). After a crash the WAL still covers everything.
+  bool healthy = false;
+  {
+    std::lock_guard<std::mutex> lock(failed_mu_);
+    healthy = failed_.ok();
+  }
+  if (!options_.read_only && healthy) {
+    rocksdb::FlushOptions fo;
+    fo.allow_write_stall = true;
+    rocksdb::Status s = db_->Flush(fo, cf_);
+    if (!s.ok()) spdlog::warn("state store {}: flush on close: {}", options_.path, s.ToString());
+  }
   for (rocksdb::ColumnFamilyHandle* h : cf_) {
     rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
     if (!s.ok())

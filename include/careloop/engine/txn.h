@@ -71,7 +71,9 @@ class Txn {
   std::set<Key> dirty_;
   std::map<Key, state::PetitionFile> petitions_;
   std::set<Key> petitions_dirty_;
-  std::vector<state::Timer> timers_put_;
+  // Timers put by this step, by (due, timer_id): a step of thousands of records sets and
+  // removes thousands of timers, so both must be lookups, not scans.
+  std::map<std::pair<TimeMs, std::string>, state::Timer> timers_put_;
   std::set<std::pair<TimeMs, std::string>> timers_removed_;
   std::map<std::string, std::string, std::less<>> meta_;
   std::set<std::string, std::less<>> meta_dirty_;
