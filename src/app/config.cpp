@@ -97,6 +97,14 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
   CARELOOP_RETURN_IF_ERROR(
       ReadScalar(file, pr, "processing", "poll_timeout_ms", &c->poll_timeout_ms));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "max_in_flight", &c->max_in_flight));
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, pr, "processing", "align_max_idle_ms", &c->align_max_idle_ms));
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, pr, "processing", "align_max_buffered", &c->align_max_buffered));
+  if (c->align_max_idle_ms < 0)
+    return Bad(file, pr["align_max_idle_ms"], "processing.align_max_idle_ms must be >= 0");
+  if (c->align_max_buffered < 1)
+    return Bad(file, pr["align_max_buffered"], "processing.align_max_buffered must be >= 1");
   if (c->batch_max < 1) return Bad(file, pr["batch_max"], "processing.batch_max must be >= 1");
   if (c->max_in_flight < 1)
     return Bad(file, pr["max_in_flight"], "processing.max_in_flight must be >= 1");

@@ -53,6 +53,10 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   co.group_id = co.properties["group.id"];
   co.properties.erase("group.id");
   co.topics = {c.topics.lab_results, c.topics.checkins, c.topics.petitions};
+  Aligner::Options ao;
+  ao.max_idle_ms = c.align_max_idle_ms;
+  ao.max_buffered = static_cast<std::size_t>(c.align_max_buffered);
+  aligner_ = std::make_unique<Aligner>(co.topics, ao);
   state::Store* s = store_.get();
   auto lookup = [s](std::string_view topic, std::int32_t partition) -> std::optional<std::int64_t> {
     auto off = s->GetOffset(topic, partition);
@@ -144,9 +148,14 @@ Status Pipeline::SkipLanded(const std::string& bootstrap) {
   return Status::Ok();
 }
 
-void Pipeline::OnAssigned(std::string_view, std::int32_t partition) { owned_[partition]++; }
+void Pipeline::OnAssigned(std::string_view topic, std::int32_t partition) {
+  owned_[partition]++;
+  auto off = store_->GetOffset(topic, partition);
+  aligner_->Assigned(topic, partition, off.ok() && off->has_value() ? **off : 0);
+}
 
-void Pipeline::OnRevoked(std::string_view, std::int32_t partition) {
+void Pipeline::OnRevoked(std::string_view topic, std::int32_t partition) {
+  aligner_->Revoked(topic, partition);
   auto it = owned_.find(partition);
   if (it != owned_.end() && --it->second <= 0) owned_.erase(it);
 }
@@ -225,19 +234,34 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
   auto last_timers = last_tick - std::chrono::seconds(1);
   auto owned = [this](std::int32_t p) { return owned_.count(p) > 0; };
   Status result;
+  auto caught_up = [this](std::string_view topic, std::int32_t partition, std::int64_t next) {
+    auto high = consumer_->HighWatermark(topic, partition);
+    return high.has_value() && next >= *high;
+  };
+  std::uint64_t forced_logged = 0;
   while (!stop.load(std::memory_order_relaxed)) {
-    Status st = consumer_->Poll(c.batch_max, paused_ ? 10 : c.poll_timeout_ms, &batch);
+    // Waiting records (a lagging topic's fetch): poll briefly and look again.
+    const int timeout = paused_ || aligner_->buffered() > 0 ? 10 : c.poll_timeout_ms;
+    Status st = consumer_->Poll(c.batch_max, timeout, &batch);
     if (!st.ok()) spdlog::warn("consumer: {}", st.ToString());
     if (!batch.empty()) polled_at_ = std::chrono::steady_clock::now();
     consuming_.store(!owned_.empty(), std::memory_order_relaxed);
-    for (const kafka::Message& m : batch) {
-      engine::Input in{m.topic, m.partition, m.offset, m.key, m.payload};
+    for (const kafka::Message& m : batch) aligner_->Add(m);
+    // In event-time order across the input topics of each partition (aligner.h).
+    int taken = 0;
+    const auto steady_now = std::chrono::steady_clock::now();
+    while (!paused_ && taken < c.batch_max) {
+      const Aligner::Record* r = aligner_->Next(caught_up, steady_now);
+      if (r == nullptr) break;
+      engine::Input in{r->topic, r->partition, r->offset, r->key, r->payload};
       Status ps = processor_->Process(in, clock_, *txn_);
       if (!ps.ok()) {
         spdlog::critical("state read failed; stopping: {}", ps.ToString());
         return ps;
       }
-      consumed_[{std::string(m.topic), m.partition}] = m.offset + 1;
+      consumed_[{r->topic, r->partition}] = r->offset + 1;
+      aligner_->Pop();
+      ++taken;
     }
     // Deadlines: fired by the wall clock, several times a second, input or not.
     auto steady = std::chrono::steady_clock::now();
@@ -269,6 +293,13 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
           metrics_->SetConsumerLag(name.substr(0, bracket), std::atoi(name.c_str() + bracket + 1),
                                    lag);
         }
+      }
+      if (aligner_->forced() > forced_logged) {
+        spdlog::info(
+            "{} times a partition went on without waiting for a lagging input topic "
+            "(processing.align_max_idle_ms or align_max_buffered reached)",
+            aligner_->forced() - forced_logged);
+        forced_logged = aligner_->forced();
       }
       if (on_tick_) on_tick_();
     }

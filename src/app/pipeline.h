@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "aligner.h"
 #include "careloop/engine/processor.h"
 #include "careloop/engine/txn.h"
 #include "careloop/kafka/kafka.h"
@@ -90,6 +91,7 @@ class Pipeline : private kafka::ConsumerListener {
   std::unique_ptr<kafka::Producer> producer_;
   std::unique_ptr<engine::Processor> processor_;
   std::unique_ptr<engine::Txn> txn_;
+  std::unique_ptr<Aligner> aligner_;  // polled records in event-time order per partition
   engine::WallClock clock_;
   state::WriteSet set_;
   std::vector<state::OutboxEntry> emitted_;

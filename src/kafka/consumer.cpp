@@ -203,6 +203,20 @@ void ConsumerImpl::CommitAsync(std::string_view topic, std::int32_t partition,
   }
 }
 
+std::optional<std::int64_t> ConsumerImpl::HighWatermark(std::string_view topic,
+                                                        std::int32_t partition) {
+  if (closed_) return std::nullopt;
+  std::string name(topic);
+  std::int64_t low = RD_KAFKA_OFFSET_INVALID;
+  std::int64_t high = RD_KAFKA_OFFSET_INVALID;
+  if (rd_kafka_get_watermark_offsets(rk_.get(), name.c_str(), partition, &low, &high) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR ||
+      high < 0) {
+    return std::nullopt;
+  }
+  return high;
+}
+
 std::vector<std::pair<std::string, std::int64_t>> ConsumerImpl::Lag() {
   std::vector<std::pair<std::string, std::int64_t>> lag;
   if (closed_) return lag;

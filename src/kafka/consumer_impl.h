@@ -38,6 +38,8 @@ class ConsumerImpl final : public Consumer {
   void CommitAsync(std::string_view topic, std::int32_t partition,
                    std::int64_t next_offset) override;
   std::vector<std::pair<std::string, std::int64_t>> Lag() override;
+  std::optional<std::int64_t> HighWatermark(std::string_view topic,
+                                            std::int32_t partition) override;
   std::int64_t records_lost() const override { return records_lost_.load(); }
   void Close() override;
 

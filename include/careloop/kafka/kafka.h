@@ -120,6 +120,10 @@ class Consumer {
   // Broker-side lag figures: high watermark - position, per assigned partition that has
   // been fetched from, named "topic[partition]". From cached figures: no broker round trip.
   virtual std::vector<std::pair<std::string, std::int64_t>> Lag() = 0;
+  // The partition's high watermark as last reported by a fetch (cached: no broker round
+  // trip); nullopt before the first fetch from it.
+  virtual std::optional<std::int64_t> HighWatermark(std::string_view topic,
+                                                    std::int32_t partition) = 0;
   // Records the broker dropped before they were read, proven by the low watermark.
   virtual std::int64_t records_lost() const = 0;
   // Leaves the group (revoking through the listener). Poll() fails afterwards.
