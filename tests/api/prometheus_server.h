@@ -65,11 +65,17 @@ class PrometheusServer {
     REQUIRE(proc_);
   }
 
-  ~PrometheusServer() { Stop(); }
+  // Unchecked (it may run while a failed REQUIRE unwinds); ~Process kills what is left.
+  ~PrometheusServer() {
+    if (proc_) {
+      proc_->Signal(SIGTERM);
+      (void)proc_->Wait(std::chrono::seconds(30));
+    }
+  }
 
   // SIGTERM and a bounded wait for a clean exit.
   void Stop() {
-    if (!proc_) return;
+    REQUIRE(proc_);
     proc_->Signal(SIGTERM);
     auto rc = proc_->Wait(std::chrono::seconds(30));
     CHECK(rc == std::optional<int>(0));
