@@ -23,6 +23,7 @@ void Exercise(Metrics& m) {
   m.RecordsLost("lab-results", 3);
   m.OutputProduced("alerts");
   m.DeliveryFailed();
+  m.KafkaError("transport");
   m.SetOutboxDepth(7);
   m.DeadlineMissed("health_followup", "first_contact", 1, 1500);
   m.DeadlineMet("health_followup", "first_contact");
