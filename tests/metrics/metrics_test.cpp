@@ -102,7 +102,7 @@ TEST_CASE("Labels are only the known, non-personal ones", "[unit]") {
   const std::set<std::string> allowed = {
       "topic",   "type",          "reason",  "tier",      "condition", "workflow",
       "stage",   "level",         "urgency", "partition", "route",     "code",
-      "version", "rules_version", "weight",  "category",  "le"};
+      "version", "rules_version", "weight",  "category",  "le",        "kind"};
   std::regex label(R"(([a-z_]+)=")");
   for (const auto& s : Samples(m.Serialize())) {
     auto open = s.find('{');
