@@ -71,10 +71,14 @@ TEST_CASE("with the output brokers down consumption pauses and memory stays boun
 
   // Back: the outbox drains, consumption resumes, everything arrives once.
   REQUIRE(broker->Command("up 2").rfind("ok", 0) == 0);
+  long peak_all_kb = peak_kb;
   CHECK(WaitFor(std::chrono::seconds(90), [&] {
+    peak_all_kb = std::max(peak_all_kb, RssKb(run->pid()));
     return Total(broker->ReadIds("alerts")) >= Total(input.want.at("alerts"));
   }));
   CHECK(Slurp(log).find("resuming consumption") != std::string::npos);
+  WARN("peak RSS while catching up: " << peak_all_kb / 1024 << " MiB");
+  CHECK(peak_all_kb < kRssBoundKb);
   CHECK(run->Stop() == 0);
   for (const char* topic : kOutputs) {
     INFO("topic " << topic);
