@@ -28,6 +28,13 @@ struct AllArgs {
   bool reuse_state = false;
   bool keep_state = false;
   std::vector<std::string> only;  // engine, populations, live
+  std::string command;            // this invocation, for the report
+  // Overrides of the form's sizes (0 / empty: the form's default).
+  std::uint64_t main_workers = 0;
+  std::vector<std::uint64_t> scale;
+  std::uint64_t new_events = 0;
+  std::uint64_t engine_workers = 0;
+  double latency_seconds = 0;
 };
 
 bool Wanted(const AllArgs& a, const std::string& part) {
@@ -37,6 +44,11 @@ bool Wanted(const AllArgs& a, const std::string& part) {
 int RunAll(const AllArgs& a) {
   Settings s = a.short_form ? Settings::Short() : Settings::Long();
   s.runs = std::max(1, a.runs);
+  if (a.main_workers > 0) s.main_workers = a.main_workers;
+  if (!a.scale.empty()) s.scale_workers = a.scale;
+  if (a.new_events > 0) s.new_events = a.new_events;
+  if (a.engine_workers > 0) s.engine_workers = a.engine_workers;
+  if (a.latency_seconds > 0) s.latency_seconds = a.latency_seconds;
   s.config_dir = std::filesystem::absolute(a.config).string();
   s.work_dir = std::filesystem::absolute(a.work).string();
   std::error_code ec;
@@ -49,6 +61,7 @@ int RunAll(const AllArgs& a) {
   JsonOut out;
   DescribeMachine(out);
   DescribeSettings(s, out);
+  out.Set(out.Object(out.root(), "settings"), "command", a.command);
   Context ctx{s, *config, out, (std::filesystem::path(s.work_dir) / "pipeline.log").string(),
               a.reuse_state};
   std::filesystem::remove(ctx.child_log, ec);
@@ -105,6 +118,11 @@ int main(int argc, char** argv) {
   a->add_flag("--reuse-state", all.reuse_state, "keep and reuse preloaded states (development)");
   a->add_flag("--keep-state", all.keep_state, "keep the preloaded states afterwards");
   a->add_option("--only", all.only, "engine, populations, live (default: all)");
+  a->add_option("--main-workers", all.main_workers, "workers in state for e2e, latency, restart");
+  a->add_option("--scale", all.scale, "populations of the scale figure (e.g. 100000 1000000)");
+  a->add_option("--new-events", all.new_events, "new events per end-to-end run");
+  a->add_option("--engine-workers", all.engine_workers, "population of the engine figure");
+  a->add_option("--latency-seconds", all.latency_seconds, "length of the paced latency run");
 
   ChildArgs child;
   CLI::App* p = app.add_subcommand("pipeline", "(internal) the pipeline side of an e2e run");
@@ -116,6 +134,7 @@ int main(int argc, char** argv) {
   p->add_option("--timeout", child.timeout_s);
 
   CLI11_PARSE(app, argc, argv);
+  for (int i = 1; i < argc; ++i) all.command += (i > 1 ? " " : "") + std::string(argv[i]);
   if (p->parsed()) {
     spdlog::set_level(spdlog::level::warn);
     return RunPipelineChild(child);

@@ -2,7 +2,7 @@
 // through the processing core (engine::Processor over a RocksDB store), as `replay`
 // does, except that each record is placed at the Kafka partition its key maps to, so the
 // live pipeline finds each worker's file where it will look for it. Event time, as in
-// replay: deadlines due before each event fire first. One WriteBatch per 1,000 records;
+// replay: deadlines due before each event fire first. One WriteBatch per 20 records;
 // outbound records are counted, not kept (the outbox stays empty).
 //
 // Ownership: borrows the config. Thread-safety: one thread.

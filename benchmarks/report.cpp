@@ -162,13 +162,12 @@ std::string MarkdownFigures(const JsonOut& out) {
   auto num = [&](std::initializer_list<std::string_view> p) { return Number(r, p); };
   std::ostringstream md;
   md << fmt::format(
-      "Measured {} with `benchmarks/run{}` ({} form): {} · {} CPUs · {:.1f} GB · {} · {} · "
+      "Measured {} with `careloop_bench {}` ({} form): {} · {} CPUs · {:.1f} GB · {} · {} · "
       "librdkafka {} · RocksDB {} · simdjson {} · {}.\n\n",
-      Str(r, "machine", "date"), num({"settings", "runs"}) == 3 ? "" : " --runs N",
-      Str(r, "settings", "form"), Str(r, "machine", "cpu"), N(num({"machine", "cpus"})),
-      num({"machine", "memory_gb"}), Str(r, "machine", "kernel"), Str(r, "machine", "compiler"),
-      Str(r, "machine", "librdkafka"), Str(r, "machine", "rocksdb"), Str(r, "machine", "simdjson"),
-      Str(r, "machine", "build"));
+      Str(r, "machine", "date"), Str(r, "settings", "command"), Str(r, "settings", "form"),
+      Str(r, "machine", "cpu"), N(num({"machine", "cpus"})), num({"machine", "memory_gb"}),
+      Str(r, "machine", "kernel"), Str(r, "machine", "compiler"), Str(r, "machine", "librdkafka"),
+      Str(r, "machine", "rocksdb"), Str(r, "machine", "simdjson"), Str(r, "machine", "build"));
   md << fmt::format(
       "Load average (1/5/15 min; the machine is shared) at start: {}; at end: {}. Total "
       "measuring time {:.0f} s.\n\n",
