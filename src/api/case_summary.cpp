@@ -130,10 +130,6 @@ void TierTimes(const state::CaseRecord& c, TimeMs* tier_since, TimeMs* red_since
 
 }  // namespace
 
-TimeMs DeadlineDue(const workflow::Deadline& d, TimeMs started_at) {
-  return started_at + (d.due > 0 ? d.due : (d.steps.empty() ? 0 : d.steps.front().after));
-}
-
 bool WorkerSummary::interesting() const {
   if (!cases.empty()) return true;
   for (const auto& i : instances) {

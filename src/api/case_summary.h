@@ -87,6 +87,6 @@ PetitionSummary SummarizePetition(const state::PetitionFile& file, std::int32_t 
                                   const engine::WorkflowSet& workflows);
 
 // The due time of `d` started at `started_at`: its `due`, or its first step's `after`.
-TimeMs DeadlineDue(const workflow::Deadline& d, TimeMs started_at);
+using workflow::DeadlineDue;
 
 }  // namespace careloop::api

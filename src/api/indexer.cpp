@@ -15,13 +15,7 @@ constexpr std::size_t kMaxTimedAlerts = 1'000'000;  // alerts awaiting confirmat
 
 void Count(metrics::Metrics* m, const std::vector<Transition>& ts) {
   if (m == nullptr) return;
-  for (const auto& t : ts) {
-    if (t.kind == Transition::Kind::kDeadlineMet) {
-      m->DeadlineMet(t.workflow, t.stage);
-    } else {
-      m->RedFirstContact(t.urgency, t.seconds);
-    }
-  }
+  for (const auto& t : ts) m->RedFirstContact(t.urgency, t.seconds);
 }
 
 metrics::PetitionFigures Figures(const engine::PetitionStats& s) {

@@ -80,6 +80,31 @@ void FromInstance(const workflow::Instance& inst, state::WorkflowState* s) {
   s->attrs.assign(inst.attrs.begin(), inst.attrs.end());
 }
 
+namespace {
+
+// A deadline cancelled because its stage was done in time, before any escalation, was
+// met. Not when the instance was closed or found unreachable (a withdrawal, a timeout, three
+// failed contacts are no success; `received` results are), when a tier event moved the
+// follow-up (opened, tier_*: the case starts again), or when the same change escalated.
+bool DeadlineMet(const workflow::Definition& def, const workflow::Effect& cancel, TimeMs now,
+                 const workflow::Instance& inst, const std::vector<workflow::Effect>& fx,
+                 std::string_view why) {
+  const workflow::Deadline* d = def.FindDeadline(cancel.deadline);
+  if (d == nullptr || cancel.step < 0 || cancel.step >= static_cast<int>(d->steps.size())) {
+    return false;
+  }
+  if (inst.state == "closed" || inst.state == "unreachable") return false;
+  if (why == "opened" || why.substr(0, 5) == "tier_") return false;
+  for (const auto& e : fx) {
+    if (e.kind == workflow::Effect::Kind::kEscalate) return false;
+  }
+  if (workflow::EscalatedBefore(*d, cancel.step)) return false;
+  const TimeMs started = cancel.due - d->steps[static_cast<std::size_t>(cancel.step)].after;
+  return now <= workflow::DeadlineDue(*d, started);
+}
+
+}  // namespace
+
 bool WorkflowHost::Send(Subject& s, std::string_view event, const workflow::Fields& fields,
                         const Cause& cause, Txn& txn) const {
   workflow::Instance inst = ToInstance(*s.stored);
@@ -223,6 +248,9 @@ void WorkflowHost::Apply(Subject& s, const std::vector<workflow::Effect>& fx, co
       }
       case K::kTimerCancel:
         txn.RemoveTimer(e.due, TimerId(s, e.deadline, e.step));
+        if (metrics_ && DeadlineMet(*s.def, e, cause.now, inst, fx, why)) {
+          metrics_->DeadlineMet(s.def->reports_as, s.def->FindDeadline(e.deadline)->stage);
+        }
         break;
       case K::kAttr:
       case K::kIgnored:

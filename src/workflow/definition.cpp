@@ -301,6 +301,17 @@ Result<Definition> Parse(const Ctx& c, const YAML::Node& root) {
 
 }  // namespace
 
+TimeMs DeadlineDue(const Deadline& d, TimeMs started_at) {
+  return started_at + (d.due > 0 ? d.due : (d.steps.empty() ? 0 : d.steps.front().after));
+}
+
+bool EscalatedBefore(const Deadline& d, std::int32_t next_step) {
+  for (std::int32_t i = 0; i < next_step && i < static_cast<std::int32_t>(d.steps.size()); ++i) {
+    if (d.steps[static_cast<std::size_t>(i)].escalate_level > 0) return true;
+  }
+  return false;
+}
+
 const Deadline* Definition::FindDeadline(std::string_view n) const {
   for (const auto& d : deadlines) {
     if (d.name == n) return &d;

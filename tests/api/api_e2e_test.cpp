@@ -78,9 +78,10 @@ TEST_CASE("A scenario through the broker is visible, correctly, in the API and /
       MetricValue(
           m, R"(careloop_deadlines_met_total{stage="first_contact",workflow="health_followup"})") ==
       1);
-  // Not checked: careloop_deadlines_met_total{stage="acceptance",workflow="petition"}. P-1's
-  // submission and acceptance usually land in one commit, and the indexer, which finds
-  // deadlines met by comparing indexed versions of a file, never sees the deadline run.
+  // P-1's submission and acceptance usually land in one commit: the engine counts the
+  // deadline met as it is cancelled, so it does not matter.
+  CHECK(MetricValue(m, R"(careloop_deadlines_met_total{stage="acceptance",workflow="petition"})") ==
+        1);
   CHECK(MetricValue(m, R"(careloop_red_first_contact_seconds_count{urgency="critical"})") == 1);
   CHECK(MetricValue(m, "careloop_petitions_submitted_total") == 2);
   CHECK(MetricValue(m, "careloop_petition_first_response_ratio") == 0.5);

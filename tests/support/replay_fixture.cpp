@@ -28,18 +28,19 @@ ReplayFixture::ReplayFixture() {
 std::vector<OutRecord> ReplayFixture::Feed(const std::string& jsonl, std::optional<TimeMs> until) {
   std::vector<OutRecord> out;
   std::istringstream in(jsonl);
-  auto stats =
-      engine::Replay(*catalog_, *rules_, *workflows_, engine::Topics{}, *store_, in, until,
-                     [&](std::string_view topic, std::string_view key, std::string_view value) {
-                       OutRecord r;
-                       r.topic = topic;
-                       r.key = key;
-                       r.raw = value;
-                       r.doc = std::make_shared<rapidjson::Document>();
-                       r.doc->Parse(r.raw.c_str());
-                       REQUIRE_FALSE(r.doc->HasParseError());
-                       out.push_back(std::move(r));
-                     });
+  auto stats = engine::Replay(
+      *catalog_, *rules_, *workflows_, engine::Topics{}, *store_, in, until,
+      [&](std::string_view topic, std::string_view key, std::string_view value) {
+        OutRecord r;
+        r.topic = topic;
+        r.key = key;
+        r.raw = value;
+        r.doc = std::make_shared<rapidjson::Document>();
+        r.doc->Parse(r.raw.c_str());
+        REQUIRE_FALSE(r.doc->HasParseError());
+        out.push_back(std::move(r));
+      },
+      metrics_);
   INFO(stats.status().ToString());
   REQUIRE(stats.ok());
   return out;

@@ -12,6 +12,7 @@
 #include "careloop/decode/catalog.h"
 #include "careloop/engine/replay.h"
 #include "careloop/engine/workflow_set.h"
+#include "careloop/metrics/metrics.h"
 #include "careloop/rules/rule_set.h"
 #include "careloop/state/store.h"
 
@@ -44,12 +45,15 @@ class ReplayFixture {
   const decode::Catalog& catalog() const { return *catalog_; }
   const rules::RuleSet& rules() const { return *rules_; }
   state::Store& store() { return *store_; }
+  // Metrics the engine reports to from the next Feed on (borrowed; null = none).
+  void set_metrics(metrics::Metrics* m) { metrics_ = m; }
 
  private:
   std::unique_ptr<decode::Catalog> catalog_;
   std::unique_ptr<rules::RuleSet> rules_;
   std::unique_ptr<engine::WorkflowSet> workflows_;
   std::unique_ptr<state::Store> store_;
+  metrics::Metrics* metrics_ = nullptr;
 };
 
 }  // namespace careloop::testing

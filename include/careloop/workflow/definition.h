@@ -73,6 +73,11 @@ struct Deadline {
   std::vector<DeadlineStep> steps;    // ascending `after`
 };
 
+// When a deadline started at `started_at` is due: its `due`, else its first step's.
+TimeMs DeadlineDue(const Deadline& d, TimeMs started_at);
+// True when one of the steps before `next_step` escalated (the stage was already late).
+bool EscalatedBefore(const Deadline& d, std::int32_t next_step);
+
 struct Definition {
   std::string name;        // "health_followup"
   std::string reports_as;  // escalations' `workflow` field; default: name
