@@ -8,8 +8,9 @@
 #      (scripts/sanitize.sh, build-asan/; the crash harness aside);
 #   3. a short fuzz run of every decoder and loader (scripts/fuzz.sh, clang-14 libFuzzer
 #      under ASan+UBSan, build-fuzz/);
-#   4. the benchmarks' short form, to check that it runs (benchmarks/run --short; no
-#      figure is checked: no test depends on speed).
+#   4. the benchmarks' short form, to check that it runs (benchmarks/run --short, built
+#      into build/ so that only the harness compiles; no figure is checked: no test
+#      depends on speed; the figures of record come from `benchmarks/run`, Release).
 # CARELOOP_TEST_QUICK=1 runs step 1 only. Arguments go to the first ctest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +23,5 @@ scripts/sanitize.sh
 echo "test.sh: sanitizer suite passed ($((SECONDS - start)) s so far)"
 scripts/fuzz.sh 20
 echo "test.sh: fuzz run clean ($((SECONDS - start)) s so far)"
-benchmarks/run --short --out build/bench-short.json
+BENCH_BUILD_DIR=build BENCH_REUSE_BUILD=1 benchmarks/run --short --out build/bench-short.json
 echo "test.sh: all passed in $((SECONDS - start)) s"
