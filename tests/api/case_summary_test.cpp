@@ -34,7 +34,8 @@ TEST_CASE("A red case is due for first contact 60 min after it opened", "[unit][
 TEST_CASE("A critical red case is due in 30 min; a yellow one in 90 days", "[unit][api]") {
   testing::ReplayFixture f;
   f.Feed(Lab("e1", "W1", kT0, "SBP", 186, "mm[Hg]") + Lab("e2", "W2", kT0, "TG", 3.0, "mmol/L"));
-  const api::OpenCase& red = OnlyCase(SummaryOf(f, "W1"));
+  const api::WorkerSummary w1 = SummaryOf(f, "W1");  // kept: OnlyCase returns into it
+  const api::OpenCase& red = OnlyCase(w1);
   CHECK(red.critical);
   CHECK(red.due_at == kT0 + 30 * kMinute);
   api::WorkerSummary y = SummaryOf(f, "W2");
@@ -48,7 +49,8 @@ TEST_CASE("A red case whose escalations all fired stays overdue", "[unit][api]")
   testing::ReplayFixture f;
   f.Feed(Lab("e1", "W1", kT0, "TG", 6.1, "mmol/L"));
   f.Feed(Lab("e2", "W9", kT0 + 5 * kHour, "TG", 1.0, "mmol/L"));  // moves the clock on
-  const api::OpenCase& c = OnlyCase(SummaryOf(f, "W1"));
+  const api::WorkerSummary w1 = SummaryOf(f, "W1");               // kept: OnlyCase returns into it
+  const api::OpenCase& c = OnlyCase(w1);
   CHECK(c.stage == "alerted");
   CHECK(c.due_at == kT0 + 60 * kMinute);
   CHECK(c.escalated);

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/keyed_lines.h"
 #include "support/process.h"
 
 using careloop::testing::Process;
@@ -92,15 +93,8 @@ TEST_CASE("broker + kcat + run give the same alerts as replay, id for id", "[kaf
     std::ofstream out(keyed);
     std::string line;
     while (std::getline(in, line)) {
-      rapidjson::Document d;
-      d.Parse(line.c_str());
-      std::string key;
-      if (!d.HasParseError() && d.IsObject() && d.HasMember("worker_id") &&
-          d["worker_id"].IsString()) {
-        key = d["worker_id"].GetString();
-      }
       REQUIRE(line.find('\t') == std::string::npos);
-      out << key << '\t' << line << '\n';
+      out << careloop::testing::WorkerKey(line) << '\t' << line << '\n';
     }
   }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "careloop/state/store.h"
+#include "support/keyed_lines.h"
 
 namespace careloop::faults {
 
@@ -67,15 +68,8 @@ Input MakeInput(const std::string& dir, int workers, int seed, int parts) {
     std::ifstream in(events);
     std::string line;
     while (std::getline(in, line)) {
-      rapidjson::Document d;
-      d.Parse(line.c_str());
-      std::string key;
-      if (!d.HasParseError() && d.IsObject() && d.HasMember("worker_id") &&
-          d["worker_id"].IsString()) {
-        key = d["worker_id"].GetString();
-      }
       REQUIRE(line.find('\t') == std::string::npos);
-      lines.push_back(key + '\t' + line);
+      lines.push_back(careloop::testing::WorkerKey(line) + '\t' + line);
     }
   }
   const std::size_t per = (lines.size() + parts - 1) / parts;
