@@ -34,7 +34,7 @@ namespace careloop::app {
 class Aligner {
  public:
   struct Options {
-    int max_idle_ms = 2000;             // longest wait for a lagging topic's fetch
+    int max_idle_ms = 60000;            // longest wait for a lagging topic's fetch
     std::size_t max_buffered = 200000;  // above this, no partition waits
   };
   struct Record {

@@ -30,7 +30,7 @@ struct AppConfig {
   int batch_max = 5000;
   int poll_timeout_ms = 50;
   std::int64_t max_in_flight = 200000;
-  int align_max_idle_ms = 2000;         // event-time alignment across input topics (aligner.h)
+  int align_max_idle_ms = 60000;        // event-time alignment across input topics (aligner.h)
   std::int64_t align_max_buffered = 200000;
   std::string tests_file;  // absolute or relative to the working directory
   std::string rules_file;
