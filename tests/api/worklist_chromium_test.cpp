@@ -61,9 +61,28 @@ std::vector<Row> Rows(const std::string& tbody) {
 }
 
 // The DOM without <script> and <style> blocks (what is rendered, attributes included).
-std::string WithoutCode(std::string dom) {
-  static const std::regex kCode(R"(<(script|style)[^>]*>[\s\S]*?</(script|style)>)");
-  return std::regex_replace(dom, kCode, "");
+// A plain scan: std::regex recurses once per character here and overflows the stack on a
+// page this size under ASan.
+std::string WithoutCode(const std::string& dom) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < dom.size()) {
+    std::size_t open = std::string::npos;
+    std::string close;
+    for (const char* tag : {"script", "style"}) {
+      std::size_t p = dom.find(std::string("<") + tag, at);
+      if (p < open) {
+        open = p;
+        close = std::string("</") + tag + ">";
+      }
+    }
+    if (open == std::string::npos) break;
+    out.append(dom, at, open - at);
+    std::size_t end = dom.find(close, open);
+    at = end == std::string::npos ? dom.size() : end + close.size();
+  }
+  if (at < dom.size()) out.append(dom, at, std::string::npos);
+  return out;
 }
 
 }  // namespace
