@@ -274,4 +274,16 @@ long RssKb(pid_t pid) {
   return 0;
 }
 
+void CheckOutputsOnce(Broker& broker, const Input& input) {
+  for (const char* topic : kOutputs) {
+    INFO("topic " << topic);
+    IdCount got = broker.ReadIds(topic);
+    CHECK(Doubled(got).empty());
+    if (std::string(topic) == "alerts" || std::string(topic) == "alerts.red") {
+      auto want = input.want.find(topic);
+      CHECK(got == (want == input.want.end() ? IdCount{} : want->second));
+    }
+  }
+}
+
 }  // namespace careloop::faults

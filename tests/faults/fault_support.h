@@ -84,6 +84,16 @@ class Runner {
   std::string http_;
 };
 
+// careloop's six output topics.
+inline constexpr const char* kOutputs[] = {"alerts",    "alerts.red",  "notifications",
+                                           "referrals", "escalations", "dead-letter"};
+
+// Every output topic of `broker` holds no id twice, and alerts and red alerts hold
+// exactly the ids of `input.want` (replay of the same input). Notifications, escalations
+// and dead-letter are not compared id for id: wall-clock deadlines and input positions
+// make their ids differ from replay's.
+void CheckOutputsOnce(Broker& broker, const Input& input);
+
 // Waits (bounded) until `fn` is true, checking every 250 ms.
 template <typename Fn>
 bool WaitFor(std::chrono::seconds timeout, Fn fn) {
