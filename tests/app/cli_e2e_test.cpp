@@ -39,17 +39,7 @@ std::map<std::string, int> ReplayIds(const std::string& path, const std::string&
 
 // id -> count, for kcat output (one record value per line).
 std::map<std::string, int> KafkaIds(const std::string& text) {
-  std::map<std::string, int> ids;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    rapidjson::Document d;
-    d.Parse(line.c_str());
-    REQUIRE_FALSE(d.HasParseError());
-    ids[d["id"].GetString()]++;
-  }
-  return ids;
+  return careloop::testing::CountIds(text);
 }
 
 int Total(const std::map<std::string, int>& m) {

@@ -170,17 +170,7 @@ IdCount Broker::ReadIds(const std::string& topic) {
                                  "beginning", "-e", "-q", "-f", "%s\\n"},
                                 &status, std::chrono::seconds(60));
   REQUIRE(status == 0);
-  IdCount ids;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    rapidjson::Document d;
-    d.Parse(line.c_str());
-    REQUIRE_FALSE(d.HasParseError());
-    ids[d["id"].GetString()]++;
-  }
-  return ids;
+  return careloop::testing::CountIds(text);
 }
 
 int Broker::Stop() {
