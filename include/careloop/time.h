@@ -8,6 +8,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,6 +29,14 @@ Result<TimeMs> ParseRfc3339(std::string_view text);
 
 // "2026-04-12T01:13:22Z" or "2026-04-12T01:13:22.250Z".
 std::string FormatRfc3339(TimeMs t);
+
+// Room for the longest text FormatRfc3339 gives for any TimeMs: 30 bytes, at the lowest
+// one, "-292275055-05-16T16:47:04.192Z".
+constexpr std::size_t kRfc3339MaxSize = 32;
+
+// Writes the bytes of FormatRfc3339(t) to `out` and returns their end, for code that
+// builds records without a temporary string. REQUIRES: `out` holds kRfc3339MaxSize bytes.
+char* FormatRfc3339To(TimeMs t, char* out);
 
 // Wall clock, for `run` (replay uses event time instead).
 TimeMs WallClockNow();

@@ -56,6 +56,13 @@ bool Expect(std::string_view s, size_t* pos, char c) {
   return true;
 }
 
+// Two decimal digits of v < 100.
+char* Put2(char* p, unsigned v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+
 }  // namespace
 
 Result<TimeMs> ParseRfc3339(std::string_view s) {
@@ -116,18 +123,54 @@ Result<TimeMs> ParseRfc3339(std::string_view s) {
   return TimeMs{secs * 1000 + millis};
 }
 
-std::string FormatRfc3339(TimeMs t) {
-  std::int64_t secs = t >= 0 ? t / 1000 : (t - 999) / 1000;
-  int millis = static_cast<int>(t - secs * 1000);
-  std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  std::int64_t sod = secs - days * 86400;
+// Records carry several times each, so this writes digits by hand: it was a runtime fmt
+// format string and a heap string per call. The bytes are those of
+// fmt "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}[.{:03}]Z" (tests/common/time_format_test.cpp).
+char* FormatRfc3339To(TimeMs t, char* out) {
+  std::int64_t secs = t / 1000;  // floor division, without overflow at the int64 ends
+  int millis = static_cast<int>(t % 1000);
+  if (millis < 0) {
+    millis += 1000;
+    --secs;
+  }
+  std::int64_t days = secs / 86400;
+  std::int64_t sod = secs % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
   std::int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  int hh = static_cast<int>(sod / 3600), mm = static_cast<int>(sod % 3600 / 60),
-      ss = static_cast<int>(sod % 60);
-  if (millis == 0) return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", y, m, d, hh, mm, ss);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, hh, mm, ss, millis);
+  char* p = out;
+  if (y >= 0 && y <= 9999) {
+    p = Put2(p, static_cast<unsigned>(y / 100));
+    p = Put2(p, static_cast<unsigned>(y % 100));
+  } else {
+    p = fmt::format_to(p, "{:04}", y);  // "-001", "10000": rare, kept to fmt's rules
+  }
+  *p++ = '-';
+  p = Put2(p, m);
+  *p++ = '-';
+  p = Put2(p, d);
+  *p++ = 'T';
+  p = Put2(p, static_cast<unsigned>(sod / 3600));
+  *p++ = ':';
+  p = Put2(p, static_cast<unsigned>(sod % 3600 / 60));
+  *p++ = ':';
+  p = Put2(p, static_cast<unsigned>(sod % 60));
+  if (millis != 0) {
+    *p++ = '.';
+    *p++ = static_cast<char>('0' + millis / 100);
+    p = Put2(p, static_cast<unsigned>(millis % 100));
+  }
+  *p++ = 'Z';
+  return p;
+}
+
+std::string FormatRfc3339(TimeMs t) {
+  char buf[kRfc3339MaxSize];
+  return std::string(buf, FormatRfc3339To(t, buf));
 }
 
 TimeMs WallClockNow() {
