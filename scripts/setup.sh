@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   librdkafka-dev librocksdb-dev libsimdjson-dev prometheus-cpp-dev catch2
   libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev libcpp-httplib-dev libxxhash-dev
-  rapidjson-dev kcat prometheus chromium
+  rapidjson-dev libjemalloc-dev kcat prometheus chromium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -101,11 +101,21 @@ void Txn::RemoveTimer(TimeMs due, std::string_view timer_id) {
 
 Result<std::vector<state::Timer>> Txn::DueTimers(TimeMs until, std::size_t limit) {
   std::vector<state::Timer> out;
-  Status st = store_.ForEachDueTimer(until, [&](const state::Timer& t) {
-    if (timers_removed_.count({t.due, t.timer_id})) return true;
-    out.push_back(t);
-    return out.size() < limit;
-  });
+  // The store's timers this Txn removed (fired) in an unbroken run from the start of the
+  // scan are skipped next time: an event-time step fires timers before each record, and
+  // rescanning the fired ones each time made a step quadratic in its timers.
+  bool consumed_run = true;
+  Status st =
+      store_.ForEachDueTimerAfter(store_timers_consumed_ ? &*store_timers_consumed_ : nullptr,
+                                  until, [&](const state::Timer& t) {
+                                    if (timers_removed_.count({t.due, t.timer_id})) {
+                                      if (consumed_run) store_timers_consumed_ = t;
+                                      return true;
+                                    }
+                                    consumed_run = false;
+                                    out.push_back(t);
+                                    return out.size() < limit;
+                                  });
   if (!st.ok()) return st;
   // Timers this Txn set (not yet in the store) that are already due.
   for (const auto& [key, t] : timers_put_) {
@@ -169,6 +179,7 @@ void Txn::Finish(state::WriteSet* set, std::vector<state::OutboxEntry>* emitted)
   outbox_.clear();
   removed_.clear();
   offsets_.clear();
+  store_timers_consumed_.reset();
 }
 
 }  // namespace careloop::engine

@@ -34,7 +34,8 @@ class MemoryStore final : public Store {
     return next_seq_;
   }
   Status ForEachOutbox(const std::function<bool(const OutboxEntry&)>& fn) override;
-  Status ForEachDueTimer(TimeMs until, const std::function<bool(const Timer&)>& fn) override;
+  Status ForEachDueTimerAfter(const Timer* after, TimeMs until,
+                              const std::function<bool(const Timer&)>& fn) override;
   Status ForEachEntity(
       EntityKind kind,
       const std::function<bool(std::int32_t, std::string_view, std::string_view)>& fn) override;
@@ -127,10 +128,13 @@ Status MemoryStore::ForEachOutbox(const std::function<bool(const OutboxEntry&)>&
   return st;
 }
 
-Status MemoryStore::ForEachDueTimer(TimeMs until, const std::function<bool(const Timer&)>& fn) {
+Status MemoryStore::ForEachDueTimerAfter(const Timer* after, TimeMs until,
+                                         const std::function<bool(const Timer&)>& fn) {
   Status st;
   const std::string bound = keys::TimerKeyAfter(until);
-  Scan(timers_, "", bound, [&](const std::string& k, const std::string& v) {
+  std::string from;
+  if (after != nullptr) from = keys::Timer(after->due, after->timer_id) + '\0';
+  Scan(timers_, std::move(from), bound, [&](const std::string& k, const std::string& v) {
     Timer t;
     std::string_view id, payload;
     if (!keys::ParseTimer(k, &t.due, &id) || !keys::ParseTimerValue(v, &t.partition, &payload)) {

@@ -1,20 +1,17 @@
 #include "state/record_codec.h"
 
+#include <bit>
 #include <limits>
 
 #include "state/coding.h"
 
 namespace careloop::state {
 
-void RecordWriter::U32(std::uint32_t v) { PutVarint32(out_, v); }
-void RecordWriter::U64(std::uint64_t v) { PutVarint64(out_, v); }
-void RecordWriter::I64(std::int64_t v) { PutVarsint64(out_, v); }
-void RecordWriter::Double(double v) { PutDouble(out_, v); }
-void RecordWriter::Str(std::string_view v) { PutLengthPrefixedSlice(out_, v); }
-
-void RecordWriter::OptDouble(const std::optional<double>& v) {
-  Bool(v.has_value());
-  if (v) Double(*v);
+void RecordWriter::Double(double v) {
+  const auto bits = std::bit_cast<std::uint64_t>(v);
+  char* p = Room(8);
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((bits >> (8 * i)) & 0xff);
+  pos_ += 8;
 }
 
 bool RecordReader::Byte(std::uint8_t* v) {

@@ -12,7 +12,9 @@
 // Thread-safety: plain values; one thread at a time.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,23 +23,62 @@
 
 namespace careloop::state {
 
+// Writes into its own buffer with plain stores: the buffer is grown ahead (doubling), so
+// a field costs a bounds check and a memcpy, not a std::string::append call. Take() ends
+// the record and hands over the bytes.
 class RecordWriter {
  public:
-  explicit RecordWriter(std::string* out) : out_(out) {}
+  explicit RecordWriter(std::size_t reserve = 256) { buf_.resize(reserve); }
 
-  void Byte(std::uint8_t v) { out_->push_back(static_cast<char>(v)); }
+  void Byte(std::uint8_t v) {
+    *Room(1) = static_cast<char>(v);
+    ++pos_;
+  }
   void Bool(bool v) { Byte(v ? 1 : 0); }
-  void U32(std::uint32_t v);
-  void U64(std::uint64_t v);
+  void U32(std::uint32_t v) { U64(v); }
+  void U64(std::uint64_t v) {
+    char* p = Room(10);
+    while (v >= 0x80) {
+      *p++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+    pos_ = static_cast<std::size_t>(p - buf_.data());
+  }
   void I32(std::int32_t v) { I64(v); }
-  void I64(std::int64_t v);
-  void Double(double v);
-  void OptDouble(const std::optional<double>& v);
-  void Str(std::string_view v);
+  // Zig-zag: 0, -1, 1, -2, … map to 0, 1, 2, 3, … so small magnitudes stay short.
+  void I64(std::int64_t v) {
+    const auto u = static_cast<std::uint64_t>(v);
+    U64((u << 1) ^ (v < 0 ? ~std::uint64_t{0} : 0));
+  }
+  void Double(double v);  // fixed64, little-endian bit pattern
+  void OptDouble(const std::optional<double>& v) {
+    Bool(v.has_value());
+    if (v) Double(*v);
+  }
+  void Str(std::string_view v) {
+    U64(v.size());
+    std::memcpy(Room(v.size()), v.data(), v.size());
+    pos_ += v.size();
+  }
   void Count(std::size_t n) { U64(n); }
 
+  // The record's bytes; the writer is empty afterwards.
+  std::string Take() {
+    buf_.resize(pos_);
+    pos_ = 0;
+    return std::move(buf_);
+  }
+
  private:
-  std::string* out_;  // not owned
+  // At least `n` writable bytes at the end of what is written.
+  char* Room(std::size_t n) {
+    if (buf_.size() - pos_ < n) buf_.resize(std::max(buf_.size() * 2, pos_ + n));
+    return buf_.data() + pos_;
+  }
+
+  std::string buf_;  // [0, pos_) written; the rest is room
+  std::size_t pos_ = 0;
 };
 
 class RecordReader {

@@ -36,7 +36,8 @@ class RocksStore final : public Store {
   }
   std::uint64_t NextOutboxSeq() const override { return next_seq_.load(); }
   Status ForEachOutbox(const std::function<bool(const OutboxEntry&)>& fn) override;
-  Status ForEachDueTimer(TimeMs until, const std::function<bool(const Timer&)>& fn) override;
+  Status ForEachDueTimerAfter(const Timer* after, TimeMs until,
+                              const std::function<bool(const Timer&)>& fn) override;
   Status ForEachEntity(
       EntityKind kind,
       const std::function<bool(std::int32_t, std::string_view, std::string_view)>& fn) override;
@@ -190,7 +191,8 @@ Status RocksStore::ForEachOutbox(const std::function<bool(const OutboxEntry&)>& 
   return Status::Ok();
 }
 
-Status RocksStore::ForEachDueTimer(TimeMs until, const std::function<bool(const Timer&)>& fn) {
+Status RocksStore::ForEachDueTimerAfter(const Timer* after, TimeMs until,
+                                        const std::function<bool(const Timer&)>& fn) {
   const std::string bound = keys::TimerKeyAfter(until);
   rocksdb::Slice upper(bound);
   rocksdb::ReadOptions ro;
@@ -203,7 +205,12 @@ Status RocksStore::ForEachDueTimer(TimeMs until, const std::function<bool(const 
     gen = timer_gen_;
   }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_[kTimers]));
-  if (floor.empty()) {
+  std::string resume;
+  if (after != nullptr) resume = keys::Timer(after->due, after->timer_id) + '\0';
+  if (resume > floor) {
+    // Resuming: what lies before `resume` is the caller's, so the floor learns nothing.
+    it->Seek(resume);
+  } else if (floor.empty()) {
     it->SeekToFirst();
   } else {
     it->Seek(floor);
@@ -211,7 +218,7 @@ Status RocksStore::ForEachDueTimer(TimeMs until, const std::function<bool(const 
   // The first live key at or after the floor (or, if none is due, the bound: no live
   // timer lies below it).
   std::string first = it->Valid() ? it->key().ToString() : (it->status().ok() ? bound : "");
-  if (!first.empty() && first > floor) {
+  if (resume <= floor && !first.empty() && first > floor) {
     std::lock_guard<std::mutex> lock(timer_mu_);
     if (timer_gen_ == gen && first > timer_floor_) timer_floor_ = std::move(first);
   }

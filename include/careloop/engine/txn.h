@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -75,6 +76,9 @@ class Txn {
   // removes thousands of timers, so both must be lookups, not scans.
   std::map<std::pair<TimeMs, std::string>, state::Timer> timers_put_;
   std::set<std::pair<TimeMs, std::string>> timers_removed_;
+  // The last store timer of the unbroken run of removed ones at the start of the due
+  // scan: the next scan resumes after it. Reset by Finish() (the store then changes).
+  std::optional<state::Timer> store_timers_consumed_;
   std::map<std::string, std::string, std::less<>> meta_;
   std::set<std::string, std::less<>> meta_dirty_;
   std::set<Key> seen_;

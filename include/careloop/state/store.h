@@ -111,8 +111,15 @@ class Store {
   virtual std::uint64_t NextOutboxSeq() const = 0;
   // Outbox entries in seq order; `fn` returns false to stop.
   virtual Status ForEachOutbox(const std::function<bool(const OutboxEntry&)>& fn) = 0;
-  // Timers with due <= until, in due order; `fn` returns false to stop.
-  virtual Status ForEachDueTimer(TimeMs until, const std::function<bool(const Timer&)>& fn) = 0;
+  // Timers with due <= until, in (due, timer_id) order; `fn` returns false to stop.
+  Status ForEachDueTimer(TimeMs until, const std::function<bool(const Timer&)>& fn) {
+    return ForEachDueTimerAfter(nullptr, until, fn);
+  }
+  // The same, starting strictly after the timer (after->due, after->timer_id) when
+  // `after` is given: how a caller resumes a scan without visiting again what it has
+  // already consumed.
+  virtual Status ForEachDueTimerAfter(const Timer* after, TimeMs until,
+                                      const std::function<bool(const Timer&)>& fn) = 0;
   // Every entity of a kind (any partition), in key order; `fn` returns false to stop.
   virtual Status ForEachEntity(EntityKind kind,
                                const std::function<bool(std::int32_t partition, std::string_view id,
