@@ -10,6 +10,13 @@
 #include <thread>
 
 namespace careloop::app {
+namespace {
+
+double MsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
 
 Pipeline::Pipeline(const LoadedConfig& config, metrics::Metrics* metrics)
     : config_(config), metrics_(metrics) {}
@@ -20,9 +27,17 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   const AppConfig& c = config_.app;
   state::StoreOptions so = c.store;
   so.path = state_dir;
+  opened_at_ = std::chrono::steady_clock::now();
+  auto phase = opened_at_;
+  // Start-up phases, timed at debug level (issue 7: restart to first record).
+  auto timed = [&phase](const char* what) {
+    spdlog::debug("start: {} took {:.0f} ms", what, MsSince(phase));
+    phase = std::chrono::steady_clock::now();
+  };
   auto store = state::OpenRocksStore(so);
   if (!store.ok()) return store.status();
   store_ = std::move(store).value();
+  timed("state store open");
 
   // Outbound records a previous run wrote but did not see confirmed: send them first.
   Status st = store_->ForEachOutbox([&](const state::OutboxEntry& e) {
@@ -35,7 +50,9 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   }
 
   CARELOOP_RETURN_IF_ERROR(LoadInstanceId());
+  timed("outbox read");
   CARELOOP_RETURN_IF_ERROR(SkipLanded(bootstrap));
+  timed("read-back of landed outbound records");
 
   kafka::Producer::Options po;
   po.bootstrap_servers = bootstrap;
@@ -45,6 +62,7 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
       po, [this](std::uint64_t seq, const Status& s) { OnDelivery(seq, s); });
   if (!producer.ok()) return producer.status();
   producer_ = std::move(producer).value();
+  timed("producer creation");
 
   kafka::Consumer::Options co;
   co.bootstrap_servers = bootstrap;
@@ -70,10 +88,12 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   auto consumer = kafka::Consumer::Create(co, lookup, this);
   if (!consumer.ok()) return consumer.status();
   consumer_ = std::move(consumer).value();
+  timed("consumer creation and subscription");
 
   processor_ = std::make_unique<engine::Processor>(*config_.catalog, *config_.rules,
                                                    *config_.workflows, c.topics, metrics_);
   txn_ = std::make_unique<engine::Txn>(*store_);
+  spdlog::debug("start: open took {:.0f} ms in all", MsSince(opened_at_));
   return Status::Ok();
 }
 
@@ -149,6 +169,9 @@ Status Pipeline::SkipLanded(const std::string& bootstrap) {
 }
 
 void Pipeline::OnAssigned(std::string_view topic, std::int32_t partition) {
+  if (owned_.empty() && !first_processed_) {
+    spdlog::debug("start: partitions assigned {:.0f} ms after open began", MsSince(opened_at_));
+  }
   owned_[partition]++;
   auto off = store_->GetOffset(topic, partition);
   aligner_->Assigned(topic, partition, off.ok() && off->has_value() ? **off : 0);
@@ -244,7 +267,14 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
     const int timeout = paused_ || aligner_->buffered() > 0 ? 10 : c.poll_timeout_ms;
     Status st = consumer_->Poll(c.batch_max, timeout, &batch);
     if (!st.ok()) spdlog::warn("consumer: {}", st.ToString());
-    if (!batch.empty()) polled_at_ = std::chrono::steady_clock::now();
+    if (!batch.empty()) {
+      polled_at_ = std::chrono::steady_clock::now();
+      if (!first_fetched_) {
+        first_fetched_ = true;
+        spdlog::debug("start: first records fetched {:.0f} ms after open began",
+                      MsSince(opened_at_));
+      }
+    }
     consuming_.store(!owned_.empty(), std::memory_order_relaxed);
     for (const kafka::Message& m : batch) aligner_->Add(m);
     // In event-time order across the input topics of each partition (aligner.h).
@@ -261,6 +291,11 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
       }
       consumed_[{r->topic, r->partition}] = r->offset + 1;
       aligner_->Pop();
+      if (!first_processed_) {
+        first_processed_ = true;
+        spdlog::debug("start: first record processed {:.0f} ms after open began",
+                      MsSince(opened_at_));
+      }
       ++taken;
     }
     // Deadlines: fired by the wall clock, several times a second, input or not.

@@ -106,6 +106,9 @@ class Pipeline : private kafka::ConsumerListener {
   CommitHook on_commit_;
   std::function<void(const state::OutboxEntry&)> on_delivered_;
   std::chrono::steady_clock::time_point polled_at_;  // when the last non-empty batch came
+  std::chrono::steady_clock::time_point opened_at_;  // Open() began (start-up timing logs)
+  bool first_fetched_ = false;                       // start-up timing logs written
+  bool first_processed_ = false;
   std::atomic<bool> consuming_{false};
 };
 

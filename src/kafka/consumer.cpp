@@ -56,10 +56,14 @@ Status ConsumerImpl::Init(const Options& options) {
       // Co-partitioned inputs: `range` gives one member the same partition numbers of
       // every topic, so one worker's events and state stay in one process.
       {"partition.assignment.strategy", "range"},
-      // A member that died is replaced after this long. The mock cluster also holds a
-      // group's next join for this less 1 s after a member leaves (librdkafka's own
-      // default, 45 s, would stall a restart that long).
-      {"session.timeout.ms", "10000"},
+      // A member that died is replaced after this long: the lowest value a Kafka broker
+      // accepts by default (group.min.session.timeout.ms). The mock cluster also holds a
+      // group's next join for this less 1 s after a member leaves, so it bounds a restart
+      // in the same group there (10 s cost ~9 s; librdkafka's own default, 45 s, ~44 s).
+      // Heartbeats come from librdkafka's thread, not from Poll(): a slow batch is not a
+      // missed heartbeat (max.poll.interval.ms, 300 s, covers a stuck Poll loop).
+      {"session.timeout.ms", "6000"},
+      {"heartbeat.interval.ms", "2000"},
       // The mock cluster makes an empty fetch wait the full fetch.wait.max.ms.
       {"fetch.wait.max.ms", "10"},
       // librdkafka 2.0.2 stalls for up to ~1 s once its queue passes queued.min.messages.

@@ -2,6 +2,7 @@
 // detection of records the broker dropped before careloop read them.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "kafka/config.h"
@@ -80,6 +81,7 @@ std::int64_t ConsumerImpl::StartOffset(const Key& key, OffsetRange* lost) {
 void ConsumerImpl::Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
   std::vector<std::pair<Key, OffsetRange>> losses;
   std::string described;
+  const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < partitions->cnt; ++i) {
     rd_kafka_topic_partition_t& tp = partitions->elems[i];
     Key key(tp.topic, tp.partition);
@@ -91,6 +93,10 @@ void ConsumerImpl::Assign(rd_kafka_topic_partition_list_t* partitions, bool coop
     fmt::format_to(std::back_inserter(described), "{}{}[{}]@{}", i ? " " : "", tp.topic,
                    tp.partition, start >= 0 ? fmt::format("{}", start) : "beginning");
   }
+  Log().debug("start offsets of {} partition(s) looked up and checked in {:.0f} ms",
+              partitions->cnt,
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count());
   if (cooperative) {
     ErrorPtr error(rd_kafka_incremental_assign(rk_.get(), partitions));
     if (error) Log().error("incremental assign failed: {}", rd_kafka_error_string(error.get()));

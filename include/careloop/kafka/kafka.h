@@ -90,8 +90,8 @@ class Consumer {
     // Passed through to librdkafka; they override careloop's defaults, which are:
     // enable.auto.commit=false, enable.auto.offset.store=false, auto.offset.reset=earliest,
     // partition.assignment.strategy=range (co-partitioned inputs stay together; the
-    // callback also handles cooperative-sticky), session.timeout.ms=10000,
-    // fetch.wait.max.ms=10, queued.min.messages=1000000,
+    // callback also handles cooperative-sticky), session.timeout.ms=6000,
+    // heartbeat.interval.ms=2000, fetch.wait.max.ms=10, queued.min.messages=1000000,
     // queued.max.messages.kbytes=1048576.
     Properties properties;
   };
