@@ -1,17 +1,15 @@
 #include "records.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <simdjson.h>
+
+#include "record_json.h"
 
 namespace careloop::engine {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = JsonWriter;
 
-void Str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
+void Str(Writer& w, std::string_view s) { JsonString(w, s); }
 void Key(Writer& w, std::string_view k) {
   w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
 }
@@ -74,15 +72,14 @@ void Finding(Writer& w, const state::StoredResult& r) {
   Key(w, "status");
   Str(w, ResultStatusName(r.m.status));
   Key(w, "occurred_at");
-  Str(w, FormatRfc3339(r.occurred_at));
+  JsonTime(w, r.occurred_at);
   w.EndObject();
 }
 
 }  // namespace
 
 std::string AlertJson(const AlertRecord& a) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
+  Writer& w = StartRecord();
   const state::CaseRecord& c = *a.kase;
   w.StartObject();
   Key(w, "id");
@@ -127,7 +124,7 @@ std::string AlertJson(const AlertRecord& a) {
   w.EndArray();
   Key(w, "due_at");
   if (a.policy->due_after > 0) {
-    Str(w, FormatRfc3339(a.emitted_at + a.policy->due_after));
+    JsonTime(w, a.emitted_at + a.policy->due_after);
   } else {
     w.Null();
   }
@@ -136,14 +133,13 @@ std::string AlertJson(const AlertRecord& a) {
   Key(w, "cause_event_id");
   Str(w, a.cause_event_id);
   Key(w, "emitted_at");
-  Str(w, FormatRfc3339(a.emitted_at));
+  JsonTime(w, a.emitted_at);
   w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return FinishRecord();
 }
 
 std::string DeadLetterJson(const DeadLetterRecord& d) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
+  Writer& w = StartRecord();
   const RejectedItem& item = *d.item;
   w.StartObject();
   Key(w, "id");
@@ -187,9 +183,9 @@ std::string DeadLetterJson(const DeadLetterRecord& d) {
   Key(w, "payload_truncated");
   w.Bool(truncated);
   Key(w, "emitted_at");
-  Str(w, FormatRfc3339(d.emitted_at));
+  JsonTime(w, d.emitted_at);
   w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return FinishRecord();
 }
 
 }  // namespace careloop::engine

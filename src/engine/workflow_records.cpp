@@ -1,27 +1,30 @@
 // JSON of the workflow records: notifications, escalations, referrals (FHIR R4).
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "records.h"
+
+#include "record_json.h"
 
 namespace careloop::engine {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = JsonWriter;
 
-void S(Writer& w, const char* k, std::string_view v) {
-  w.Key(k);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+void S(Writer& w, std::string_view k, std::string_view v) {
+  JsonString(w, k);
+  JsonString(w, v);
 }
-void SN(Writer& w, const char* k, std::string_view v) {
-  w.Key(k);
+void SN(Writer& w, std::string_view k, std::string_view v) {
+  JsonString(w, k);
   if (v.empty()) {
     w.Null();
   } else {
-    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    JsonString(w, v);
   }
 }
-std::string Done(rapidjson::StringBuffer& b) { return std::string(b.GetString(), b.GetSize()); }
+// A key and an RFC 3339 time.
+void T(Writer& w, std::string_view k, TimeMs t) {
+  JsonString(w, k);
+  JsonTime(w, t);
+}
 
 void Ref(Writer& w, const InstanceRef& r) {
   SN(w, "worker_id", r.worker_id);
@@ -42,8 +45,7 @@ void Ref(Writer& w, const InstanceRef& r) {
 }  // namespace
 
 std::string NotificationJson(const NotificationRecord& n) {
-  rapidjson::StringBuffer b;
-  Writer w(b);
+  Writer& w = StartRecord();
   w.StartObject();
   S(w, "id", n.id);
   S(w, "kind", "notification");
@@ -53,14 +55,13 @@ std::string NotificationJson(const NotificationRecord& n) {
   S(w, "template", n.template_name);
   S(w, "priority", n.priority);
   S(w, "cause_event_id", n.cause_event_id);
-  S(w, "emitted_at", FormatRfc3339(n.emitted_at));
+  T(w, "emitted_at", n.emitted_at);
   w.EndObject();
-  return Done(b);
+  return FinishRecord();
 }
 
 std::string EscalationJson(const EscalationRecord& e) {
-  rapidjson::StringBuffer b;
-  Writer w(b);
+  Writer& w = StartRecord();
   w.StartObject();
   S(w, "id", e.id);
   S(w, "kind", "escalation");
@@ -69,7 +70,7 @@ std::string EscalationJson(const EscalationRecord& e) {
   S(w, "current_stage", e.ref.stage);
   w.Key("level");
   w.Int(e.level);
-  S(w, "due_at", FormatRfc3339(e.due_at));
+  T(w, "due_at", e.due_at);
   w.Key("overdue_seconds");
   w.Int64((e.fired_at - e.due_at) / 1000);
   w.Key("lateness_seconds");  // how late the timer fired (after a restart, say)
@@ -77,14 +78,13 @@ std::string EscalationJson(const EscalationRecord& e) {
   SN(w, "responsible", e.responsible);
   SN(w, "reason", e.reason);
   S(w, "cause_event_id", e.cause_event_id);
-  S(w, "emitted_at", FormatRfc3339(e.fired_at));
+  T(w, "emitted_at", e.fired_at);
   w.EndObject();
-  return Done(b);
+  return FinishRecord();
 }
 
 std::string ReferralJson(const ReferralRecord& r) {
-  rapidjson::StringBuffer b;
-  Writer w(b);
+  Writer& w = StartRecord();
   w.StartObject();
   S(w, "id", r.id);
   S(w, "kind", "referral");
@@ -94,7 +94,7 @@ std::string ReferralJson(const ReferralRecord& r) {
   SN(w, "hospital", r.hospital);
   S(w, "rules_version", r.rules_version);
   S(w, "cause_event_id", r.cause_event_id);
-  S(w, "emitted_at", FormatRfc3339(r.emitted_at));
+  T(w, "emitted_at", r.emitted_at);
   w.Key("resource");
   w.StartObject();
   S(w, "resourceType", "ServiceRequest");
@@ -134,7 +134,7 @@ std::string ReferralJson(const ReferralRecord& r) {
   S(w, "value", r.worker_id);
   w.EndObject();
   w.EndObject();
-  S(w, "authoredOn", FormatRfc3339(r.emitted_at));
+  T(w, "authoredOn", r.emitted_at);
   if (!r.hospital.empty()) {
     w.Key("performer");
     w.StartArray();
@@ -209,7 +209,7 @@ std::string ReferralJson(const ReferralRecord& r) {
     S(w, "value", r.worker_id);
     w.EndObject();
     w.EndObject();
-    S(w, "effectiveDateTime", FormatRfc3339(f.occurred_at));
+    T(w, "effectiveDateTime", f.occurred_at);
     if (f.m.obs.qualitative) {
       S(w, "valueString",
         f.m.obs.hpv.empty() ? f.m.obs.finding : f.m.obs.finding + " hpv " + f.m.obs.hpv);
@@ -230,7 +230,7 @@ std::string ReferralJson(const ReferralRecord& r) {
   w.EndArray();
   w.EndObject();
   w.EndObject();
-  return Done(b);
+  return FinishRecord();
 }
 
 }  // namespace careloop::engine
