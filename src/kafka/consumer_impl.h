@@ -57,9 +57,16 @@ class ConsumerImpl final : public Consumer {
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative);
   void Revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative);
-  // The offset to start `key` at, from the lookup and the broker's watermarks; a loss
-  // found on the way is stored in `lost`.
-  std::int64_t StartOffset(const Key& key, OffsetRange* lost);
+  // Where a newly assigned partition starts: `offset` (or RD_KAFKA_OFFSET_BEGINNING
+  // when the log start could not be queried); `tracked` when offsets before it were
+  // expected (a stored offset), so a gap from it is checked for lost records.
+  struct Start {
+    std::int64_t offset;
+    bool tracked;
+  };
+  // The start of `key`, from the lookup and the broker's watermarks; a loss found on the
+  // way is stored in `lost`.
+  Start StartOffset(const Key& key, OffsetRange* lost);
   void ReportLost(const Key& key, OffsetRange range);
   void ResolveGaps();
   Status SetPaused(bool paused);
@@ -78,6 +85,7 @@ class ConsumerImpl final : public Consumer {
   std::int32_t last_partition_ = -1;
   Assigned* last_assigned_ = nullptr;
   std::atomic<std::int64_t> records_lost_{0};
+  bool start_query_failed_ = false;  // a watermark query failed in this Assign()
   bool paused_ = false;
   bool closed_ = false;
   bool fatal_ = false;

@@ -51,47 +51,61 @@ void ConsumerImpl::OnRebalance(rd_kafka_resp_err_t err,
   }
 }
 
-std::int64_t ConsumerImpl::StartOffset(const Key& key, OffsetRange* lost) {
+ConsumerImpl::Start ConsumerImpl::StartOffset(const Key& key, OffsetRange* lost) {
   std::optional<std::int64_t> stored;
   if (lookup_) stored = lookup_(key.first, key.second);
-  if (!stored || *stored < 0) return RD_KAFKA_OFFSET_BEGINNING;
+  const bool have_stored = stored && *stored >= 0;
+  // A query that failed in this assignment is not repeated for partitions that only
+  // need the log start: librdkafka finds it itself (each query may block 2 s).
+  if (!have_stored && start_query_failed_) return {RD_KAFKA_OFFSET_BEGINNING, false};
   std::int64_t low = 0;
   std::int64_t high = 0;
   rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_.get(), key.first.c_str(), key.second,
                                                            &low, &high, kWatermarkTimeoutMs);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    start_query_failed_ = true;
+    if (!have_stored) return {RD_KAFKA_OFFSET_BEGINNING, false};
     Log().warn("cannot check {}[{}] for lost records at assignment: {}", key.first, key.second,
                ErrorText(e));
-    return *stored;
+    return {*stored, true};
   }
+  // "From the beginning" is given to librdkafka as the log start just queried: with the
+  // logical offset it would look the start up again itself, and that lookup came ~0.5 s
+  // after the partitions with explicit offsets were fetching (librdkafka 2.0.2), holding
+  // the Aligner (which waits for every input topic of a partition) for as long. Should
+  // the start move before the fetch, auto.offset.reset=earliest applies as before.
+  // Nothing was expected there, so no gap is tracked from it.
+  if (!have_stored) return {low, false};
   if (*stored < low) {
     *lost = {*stored, low};
-    return low;
+    return {low, true};
   }
   if (*stored > high) {
     Log().warn(
         "{}[{}]: stored offset {} is past the partition's end {} (topic recreated or "
         "truncated?); reading it from the beginning",
         key.first, key.second, *stored, high);
-    return RD_KAFKA_OFFSET_BEGINNING;
+    return {low, false};
   }
-  return *stored;
+  return {*stored, true};
 }
 
 void ConsumerImpl::Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative) {
   std::vector<std::pair<Key, OffsetRange>> losses;
   std::string described;
   const auto started = std::chrono::steady_clock::now();
+  start_query_failed_ = false;
   for (int i = 0; i < partitions->cnt; ++i) {
     rd_kafka_topic_partition_t& tp = partitions->elems[i];
     Key key(tp.topic, tp.partition);
     OffsetRange lost;
-    std::int64_t start = StartOffset(key, &lost);
+    const Start start = StartOffset(key, &lost);
     if (lost.to > lost.from) losses.emplace_back(key, lost);
-    tp.offset = start;
-    assigned_[key] = Assigned{GapTracker(start >= 0 ? start : GapTracker::kUnknown)};
-    fmt::format_to(std::back_inserter(described), "{}{}[{}]@{}", i ? " " : "", tp.topic,
-                   tp.partition, start >= 0 ? fmt::format("{}", start) : "beginning");
+    tp.offset = start.offset;
+    assigned_[key] = Assigned{GapTracker(start.tracked ? start.offset : GapTracker::kUnknown)};
+    fmt::format_to(std::back_inserter(described), "{}{}[{}]@{}{}", i ? " " : "", tp.topic,
+                   tp.partition, start.offset >= 0 ? fmt::format("{}", start.offset) : "beginning",
+                   start.tracked ? "" : " (log start)");
   }
   Log().debug("start offsets of {} partition(s) looked up and checked in {:.0f} ms",
               partitions->cnt,

@@ -111,6 +111,31 @@ TEST_CASE("A stored offset below the log start is reported as records lost", "[k
   CHECK(listener.lost.size() == 1);
 }
 
+// Nothing stored: the partition starts at the log start, now given to librdkafka as the
+// offset queried at assignment (issue 7) rather than as "beginning". Records before it
+// were never expected: none is reported lost.
+TEST_CASE("With nothing stored, reading starts at the log start and reports no loss", "[kafka]") {
+  auto broker = testing::StartBroker({"t"}, 1);
+  testing::ProduceAll(broker->bootstrap_servers(), "t", BigRecords(kBigCount, kBigSize, "w"));
+  testing::RecordingListener listener;
+  auto consumer = testing::MakeConsumer(broker->bootstrap_servers(), {"t"}, nullptr, &listener);
+  std::vector<Record> got;
+  const auto deadline = std::chrono::steady_clock::now() + testing::kDeadline;
+  while (got.empty() && std::chrono::steady_clock::now() < deadline) {
+    testing::PollInto(*consumer, &got);
+  }
+  REQUIRE_FALSE(got.empty());
+  const std::int64_t start = got.front().offset;
+  CHECK(start > 0);  // the oldest records were dropped by the broker
+  auto rest =
+      testing::ConsumeUntil(*consumer, static_cast<std::size_t>(kBigCount - start) - got.size());
+  got.insert(got.end(), rest.begin(), rest.end());
+  CHECK(got.size() == static_cast<std::size_t>(kBigCount - start));
+  CHECK(got.back().offset == kBigCount - 1);
+  CHECK(listener.lost.empty());
+  CHECK(consumer->records_lost() == 0);
+}
+
 TEST_CASE("Records dropped while the consumer lagged are reported when it reads on", "[kafka]") {
   auto broker = testing::StartBroker({"t"}, 1);
   testing::ProduceAll(broker->bootstrap_servers(), "t", BigRecords(100, kBigSize, "w"));
