@@ -3,10 +3,15 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "careloop/kafka/kafka.h"
 #include "ceilings.h"
+#include "child.h"
+#include "config.h"
 #include "latency.h"
 #include "scenarios.h"
 
@@ -21,16 +26,81 @@ struct Restart {
   double open_s = 0;   // of which: configuration, store open, outbox, producer, consumer
 };
 
-// Produces `count` fresh events, then starts a pipeline on `state_dir` in `group`.
+// A copy of the configuration directory in the work directory with
+// `kafka.assignment: all` (no consumer group) and the workflow definitions at their
+// absolute path; checked by loading it.
+Result<std::string> NoGroupConfig(Context& ctx) {
+  const std::string dir = (fs::path(ctx.settings.work_dir) / "config-no-group").string();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::copy(ctx.settings.config_dir, dir, fs::copy_options::recursive, ec);
+  if (ec) return Status::IoError(fmt::format("copy the config to {}: {}", dir, ec.message()));
+  const std::string file = (fs::path(dir) / "careloop.yaml").string();
+  std::string text;
+  {
+    std::ifstream in(file);
+    std::stringstream all;
+    all << in.rdbuf();
+    text = all.str();
+  }
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  bool kafka = false, assignment = false, files = false, topologies = false;
+  const std::string topologies_line = "  topologies: " + ctx.config.app.topologies_dir;
+  std::vector<std::string> out;
+  for (const std::string& line : lines) {
+    if (line.rfind("  assignment:", 0) == 0) {
+      out.push_back("  assignment: all");
+      assignment = true;
+    } else if (line.rfind("  topologies:", 0) == 0) {
+      out.push_back(topologies_line);
+      topologies = true;
+    } else {
+      out.push_back(line);
+    }
+    if (line.rfind("kafka:", 0) == 0) kafka = true;
+    if (line.rfind("files:", 0) == 0) files = true;
+  }
+  if (!assignment && !kafka) out.insert(out.end(), {"kafka:", "  assignment: all"});
+  if (!assignment && kafka) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [](const std::string& l) { return l.rfind("kafka:", 0) == 0; });
+    out.insert(it + 1, "  assignment: all");
+  }
+  if (!topologies && !files) out.insert(out.end(), {"files:", topologies_line});
+  if (!topologies && files) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [](const std::string& l) { return l.rfind("files:", 0) == 0; });
+    out.insert(it + 1, topologies_line);
+  }
+  {
+    std::ofstream f(file, std::ios::trunc);
+    for (const std::string& line : out) f << line << "\n";
+  }
+  auto loaded = app::LoadConfig(dir);
+  if (!loaded.ok()) return loaded.status();
+  if (loaded->app.join_group) return Status::Internal("the no-group configuration joins a group");
+  return dir;
+}
+
+// Produces `count` fresh events, then starts a pipeline on `state_dir` in `group`, with
+// the configuration in `config_dir` (default: the benchmark's).
 Result<Restart> RestartOnce(Context& ctx, const std::string& bootstrap,
                             const std::vector<Event>& events, std::size_t* next,
-                            const std::string& state_dir, const std::string& group) {
+                            const std::string& state_dir, const std::string& group,
+                            const std::string& config_dir = "") {
   const std::size_t from = *next, to = std::min(events.size(), from + kRestartEvents);
   if (to <= from) return Status::InvalidArgument("restart: no events left");
   *next = to;
   auto produced = ProduceAll(bootstrap, ctx.config.app.topics.lab_results, events, from, to);
   if (!produced.ok()) return produced.status();
-  ChildArgs args{ctx.settings.config_dir, bootstrap, state_dir, group, 1, 300};
+  ChildArgs args{config_dir.empty() ? ctx.settings.config_dir : config_dir,
+                 bootstrap,
+                 state_dir,
+                 group,
+                 1,
+                 300};
   auto child = ChildProcess::Spawn(args, ctx.child_log);
   if (!child.ok()) return child.status();
   auto r = (*child)->Wait();
@@ -50,7 +120,7 @@ Status RunLive(Context& ctx) {
   if (e2e <= 0) return Status::InvalidArgument("latency: no end-to-end figure to scale from");
   const double rate = s.latency_load * e2e;
   const auto needed =
-      static_cast<std::uint64_t>(rate * s.latency_seconds) + 64 + (s.runs + 2) * kRestartEvents;
+      static_cast<std::uint64_t>(rate * s.latency_seconds) + 64 + (s.runs + 3) * kRestartEvents;
   spdlog::info("latency: drawing {} new events for {} workers", needed, s.main_workers);
   const std::vector<Event> events = NewEvents(s.main_workers, needed);
 
@@ -108,6 +178,13 @@ Status RunLive(Context& ctx) {
   }
   auto fresh_group = RestartOnce(ctx, bootstrap, events, &next, run_dir, "live-new-group");
   if (!fresh_group.ok()) return fresh_group.status();
+  // kafka.assignment: all (no consumer group, one process reads every partition).
+  auto no_group_config = NoGroupConfig(ctx);
+  if (!no_group_config.ok()) return no_group_config.status();
+  auto no_group = RestartOnce(ctx, bootstrap, events, &next, run_dir, group, *no_group_config);
+  if (!no_group.ok()) return no_group.status();
+  spdlog::info("restart without a consumer group: processing after {:.2f} s (open {:.2f} s)",
+               no_group->first_s, no_group->open_s);
   const std::string empty_dir = (fs::path(s.work_dir) / "run-empty").string();
   std::error_code ec;
   fs::remove_all(empty_dir, ec);
@@ -115,6 +192,7 @@ Status RunLive(Context& ctx) {
   if (!empty.ok()) return empty.status();
   fs::remove_all(empty_dir, ec);
   fs::remove_all(run_dir, ec);
+  fs::remove_all(*no_group_config, ec);
 
   o.Set(o.root(), "restart_s", Median(first));
   JsonOut::Value& r = o.Object(o.root(), "restart");
@@ -126,6 +204,8 @@ Status RunLive(Context& ctx) {
   o.Set(r, "new_group_open_s", fresh_group->open_s);
   o.Set(r, "empty_state_first_event_s", empty->first_s);
   o.Set(r, "empty_state_open_s", empty->open_s);
+  o.Set(r, "no_group_first_event_s", no_group->first_s);
+  o.Set(r, "no_group_open_s", no_group->open_s);
   return Status::Ok();
 }
 

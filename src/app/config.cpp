@@ -59,6 +59,12 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
     CARELOOP_RETURN_IF_ERROR(ReadProps(file, k["common"], "common", &c->kafka_common));
     CARELOOP_RETURN_IF_ERROR(ReadProps(file, k["consumer"], "consumer", &c->consumer));
     CARELOOP_RETURN_IF_ERROR(ReadProps(file, k["producer"], "producer", &c->producer));
+    std::string assignment = "group";
+    CARELOOP_RETURN_IF_ERROR(ReadScalar(file, k, "kafka", "assignment", &assignment));
+    if (assignment != "group" && assignment != "all") {
+      return Bad(file, k["assignment"], "kafka.assignment must be group or all");
+    }
+    c->join_group = assignment == "group";
   }
   if (auto t = root["topics"]) {
     engine::Topics& tp = c->topics;

@@ -24,6 +24,9 @@ struct AppConfig {
   kafka::Properties kafka_common;
   kafka::Properties consumer;  // includes group.id
   kafka::Properties producer;
+  // kafka.assignment: "group" (a consumer-group member, the default) or "all" (no group:
+  // this process reads every input partition itself; one process per input only).
+  bool join_group = true;
   engine::Topics topics;
   int broker_partitions = 6;
   state::StoreOptions store;

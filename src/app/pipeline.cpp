@@ -71,6 +71,7 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   co.group_id = co.properties["group.id"];
   co.properties.erase("group.id");
   co.topics = {c.topics.lab_results, c.topics.checkins, c.topics.petitions};
+  co.join_group = c.join_group;
   Aligner::Options ao;
   ao.max_idle_ms = c.align_max_idle_ms;
   ao.max_buffered = static_cast<std::size_t>(c.align_max_buffered);

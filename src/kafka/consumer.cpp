@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "kafka/config.h"
@@ -84,6 +85,13 @@ Status ConsumerImpl::Init(const Options& options) {
   queue_.reset(rd_kafka_queue_get_consumer(rk_.get()));
   if (!queue_) return Status::Internal("kafka consumer: no consumer queue");
 
+  if (!options.join_group) {
+    joined_ = false;
+    manual_topics_ = options.topics;  // assigned at the first Poll(), as a group would
+    Log().info("consumer without a group reads every partition of {} topic(s) at {}",
+               options.topics.size(), options.bootstrap_servers);
+    return Status::Ok();
+  }
   PartitionListPtr topics(
       rd_kafka_topic_partition_list_new(static_cast<int>(options.topics.size())));
   for (const std::string& t : options.topics) {
@@ -109,6 +117,13 @@ Status ConsumerImpl::Poll(int max, int timeout_ms, std::vector<Message>* out) {
   batch_.clear();  // the previous batch's views end here
   if (closed_) return Status::InvalidArgument("consumer is closed");
   if (fatal_) return FatalStatus();
+  if (!manual_topics_.empty() && std::chrono::steady_clock::now() >= next_assign_) {
+    Status st = AssignAll();
+    if (!st.ok()) {
+      next_assign_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      return st;  // tried again a second later
+    }
+  }
   const std::size_t cap = static_cast<std::size_t>(std::clamp(max, 1, kMaxBatch));
   if (raw_.size() < cap) raw_.resize(cap);
   // The batch call waits until it has `cap` records or the timeout passes. Take what is
@@ -159,6 +174,37 @@ Status ConsumerImpl::Poll(int max, int timeout_ms, std::vector<Message>* out) {
   }
   ResolveGaps();
   if (fatal_) return FatalStatus();
+  return Status::Ok();
+}
+
+Status ConsumerImpl::AssignAll() {
+  constexpr int kMetadataTimeoutMs = 10000;
+  // Every topic the broker has (a request naming a topic could create it on a broker
+  // that auto-creates topics; a group subscription never does).
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t e = rd_kafka_metadata(rk_.get(), 1, nullptr, &md, kMetadataTimeoutMs);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::Unavailable(fmt::format("kafka metadata: {}", ErrorText(e)));
+  }
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(64));
+  std::string missing;
+  for (const std::string& topic : manual_topics_) {
+    int partitions = 0;
+    for (int i = 0; i < md->topic_cnt; ++i) {
+      const rd_kafka_metadata_topic_t& t = md->topics[i];
+      if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) partitions = t.partition_cnt;
+    }
+    if (partitions < 1) missing += (missing.empty() ? "" : ", ") + topic;
+    for (int p = 0; p < partitions; ++p) {
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
+    }
+  }
+  rd_kafka_metadata_destroy(md);
+  if (!missing.empty()) {
+    return Status::Unavailable(fmt::format("input topic(s) not found: {}", missing));
+  }
+  manual_topics_.clear();
+  Assign(list.get(), false);
   return Status::Ok();
 }
 
@@ -258,6 +304,12 @@ void ConsumerImpl::Close() {
   if (closed_ || !rk_) return;
   closed_ = true;
   batch_.clear();
+  if (!joined_) {  // no rebalance callback: revoke here
+    for (const auto& [key, a] : assigned_) {
+      if (listener_) listener_->OnRevoked(key.first, key.second);
+    }
+    rd_kafka_assign(rk_.get(), nullptr);
+  }
   rd_kafka_resp_err_t e = rd_kafka_consumer_close(rk_.get());  // revokes via the callback
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) Log().warn("consumer close: {}", ErrorText(e));
   assigned_.clear();

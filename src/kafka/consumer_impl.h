@@ -13,6 +13,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <string>
 #include <utility>
@@ -55,6 +56,8 @@ class ConsumerImpl final : public Consumer {
   static void ErrorCallback(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
   void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  // Without a group: assigns every partition of manual_topics_ (once, from Poll()).
+  Status AssignAll();
   void Assign(rd_kafka_topic_partition_list_t* partitions, bool cooperative);
   void Revoke(rd_kafka_topic_partition_list_t* partitions, bool cooperative);
   // Where a newly assigned partition starts: `offset` (or RD_KAFKA_OFFSET_BEGINNING
@@ -85,7 +88,10 @@ class ConsumerImpl final : public Consumer {
   std::int32_t last_partition_ = -1;
   Assigned* last_assigned_ = nullptr;
   std::atomic<std::int64_t> records_lost_{0};
-  bool start_query_failed_ = false;  // a watermark query failed in this Assign()
+  std::vector<std::string> manual_topics_;             // join_group=false: still to be assigned
+  std::chrono::steady_clock::time_point next_assign_;  // after a failed AssignAll()
+  bool joined_ = true;                                 // a group member (join_group)
+  bool start_query_failed_ = false;                    // a watermark query failed in this Assign()
   bool paused_ = false;
   bool closed_ = false;
   bool fatal_ = false;

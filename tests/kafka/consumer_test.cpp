@@ -192,5 +192,57 @@ TEST_CASE("Consumer works with the cooperative-sticky assignor", "[kafka]") {
   CHECK(listener.assigned.empty());
 }
 
+std::unique_ptr<Consumer> MakeGrouplessConsumer(const std::string& bootstrap,
+                                                std::vector<std::string> topics,
+                                                Consumer::OffsetLookup lookup,
+                                                ConsumerListener* listener) {
+  Consumer::Options o;
+  o.bootstrap_servers = bootstrap;
+  o.topics = std::move(topics);
+  o.join_group = false;
+  auto consumer = Consumer::Create(o, std::move(lookup), listener);
+  REQUIRE(consumer.ok());
+  return std::move(consumer).value();
+}
+
+TEST_CASE("Consumer without a group reads every partition from the stored offsets", "[kafka]") {
+  auto broker = testing::StartBroker({"a", "b"});
+  const auto sent = KeyedRecords(600, 60);
+  testing::ProduceAll(broker->bootstrap_servers(), "a", sent);
+  testing::ProduceAll(broker->bootstrap_servers(), "b", sent);
+  // State says a[0] resumes at 5; nothing else is stored (from the log start).
+  auto lookup = [](std::string_view topic, std::int32_t partition) -> std::optional<std::int64_t> {
+    if (topic == "a" && partition == 0) return 5;
+    return std::nullopt;
+  };
+  testing::RecordingListener listener;
+  auto consumer = MakeGrouplessConsumer(broker->bootstrap_servers(), {"a", "b"}, lookup, &listener);
+  auto got = testing::ConsumeUntil(*consumer, 2 * sent.size() - 5);
+  testing::PollInto(*consumer, &got);  // and nothing more
+  CHECK(got.size() == 2 * sent.size() - 5);
+  CHECK(listener.assigned.size() == 12);
+  CHECK(listener.assign_calls == 12);
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> first;
+  for (const auto& r : got) first.emplace(std::make_pair(r.topic, r.partition), r.offset);
+  CHECK(first.at({"a", 0}) == 5);
+  for (const auto& [tp, off] : first) {
+    if (tp != std::make_pair(std::string("a"), 0)) CHECK(off == 0);
+  }
+  CHECK(consumer->records_lost() == 0);
+  consumer->Close();
+  CHECK(listener.assigned.empty());  // Close() revokes through the listener here too
+}
+
+TEST_CASE("Consumer without a group reports an input topic the broker does not have", "[kafka]") {
+  auto broker = testing::StartBroker({"a"});
+  auto consumer =
+      MakeGrouplessConsumer(broker->bootstrap_servers(), {"a", "missing"}, nullptr, nullptr);
+  std::vector<Message> batch;
+  Status st = consumer->Poll(10, 10, &batch);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("missing") != std::string::npos);
+  consumer->Close();
+}
+
 }  // namespace
 }  // namespace careloop::kafka
