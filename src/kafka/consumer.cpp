@@ -243,7 +243,9 @@ Status ConsumerImpl::SetPaused(bool paused) {
 
 void ConsumerImpl::CommitAsync(std::string_view topic, std::int32_t partition,
                                std::int64_t next_offset) {
-  if (closed_) return;
+  // Without a group there is no member to commit as (a broker refuses it once the group
+  // has had members, and librdkafka logs a warning per partition each time).
+  if (closed_ || !joined_) return;
   PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
   std::string name(topic);
   rd_kafka_topic_partition_list_add(list.get(), name.c_str(), partition)->offset = next_offset;

@@ -90,7 +90,8 @@ class Consumer {
     // true: a consumer-group member (subscribe; the group shares the partitions).
     // false: no group is joined; every partition of `topics` (as the broker lists them at
     // the first Poll()) is assigned to this consumer, skipping the group join (on the
-    // embedded broker 3 s or more). For one process per input only. Default: true.
+    // embedded broker 3 s or more). For one process per input only; CommitAsync() then
+    // commits nothing. Default: true.
     bool join_group = true;
     // Passed through to librdkafka; they override careloop's defaults, which are:
     // enable.auto.commit=false, enable.auto.offset.store=false, auto.offset.reset=earliest,
