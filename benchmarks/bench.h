@@ -33,6 +33,11 @@ struct Settings {
   double latency_seconds = 30;            // paced run length
   double latency_load = 0.5;              // share of the measured e2e maximum
   bool short_form = false;
+  // Populations above `clone_above` (and above `clone_base`) get a cloned state
+  // (clone_state.h): a fully preloaded state of `clone_base` workers plus renamed copies
+  // of its worker files, instead of preloading their whole stream through the engine.
+  std::uint64_t clone_above = 1000000;
+  std::uint64_t clone_base = 1000000;
 
   static Settings Long();
   static Settings Short();

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "bench.h"
 #include "config.h"
@@ -35,6 +36,9 @@ struct AllArgs {
   std::uint64_t new_events = 0;
   std::uint64_t engine_workers = 0;
   double latency_seconds = 0;
+  std::uint64_t clone_above = 0;
+  std::uint64_t clone_base = 0;
+  bool no_clone = false;
 };
 
 bool Wanted(const AllArgs& a, const std::string& part) {
@@ -49,6 +53,9 @@ int RunAll(const AllArgs& a) {
   if (a.new_events > 0) s.new_events = a.new_events;
   if (a.engine_workers > 0) s.engine_workers = a.engine_workers;
   if (a.latency_seconds > 0) s.latency_seconds = a.latency_seconds;
+  if (a.clone_above > 0) s.clone_above = a.clone_above;
+  if (a.clone_base > 0) s.clone_base = a.clone_base;
+  if (a.no_clone) s.clone_above = std::numeric_limits<std::uint64_t>::max();
   s.config_dir = std::filesystem::absolute(a.config).string();
   s.work_dir = std::filesystem::absolute(a.work).string();
   std::error_code ec;
@@ -80,6 +87,7 @@ int RunAll(const AllArgs& a) {
   if (st.ok() && Wanted(a, "live")) st = RunLive(ctx);
   if (!a.keep_state && !a.reuse_state) {
     for (std::uint64_t w : populations) std::filesystem::remove_all(StateDir(ctx, w), ec);
+    std::filesystem::remove_all(StateDir(ctx, s.clone_base), ec);  // a clone's base
   }
   out.Set(out.Object(out.root(), "settings"), "seconds", SecondsSince(start));
   out.SetBool(out.root(), "complete", st.ok());
@@ -123,6 +131,11 @@ int main(int argc, char** argv) {
   a->add_option("--new-events", all.new_events, "new events per end-to-end run");
   a->add_option("--engine-workers", all.engine_workers, "population of the engine figure");
   a->add_option("--latency-seconds", all.latency_seconds, "length of the paced latency run");
+  a->add_option("--clone-above", all.clone_above,
+                "populations above this many workers get a cloned state (default 1000000)");
+  a->add_option("--clone-base", all.clone_base,
+                "preloaded population a cloned state is made from (default 1000000)");
+  a->add_flag("--no-clone", all.no_clone, "preload every population through the engine");
 
   ChildArgs child;
   CLI::App* p = app.add_subcommand("pipeline", "(internal) the pipeline side of an e2e run");

@@ -6,11 +6,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "careloop/kafka/kafka.h"
+#include "careloop/state/store.h"
 #include "ceilings.h"
 #include "child.h"
+#include "clone_state.h"
 #include "preload.h"
 #include "scenarios.h"
 
@@ -20,31 +23,91 @@ namespace {
 
 constexpr const char* kMarker = "BENCH_PRELOAD.json";
 
-// Preloads (or, with reuse_state, finds) the population's state; its figures go to
-// preload/N.
-Status EnsureState(Context& ctx, std::uint64_t workers) {
+// Populations whose state this invocation built (a cloned state's base is kept for the
+// larger populations that follow).
+std::set<std::uint64_t>& BuiltStates() {
+  static std::set<std::uint64_t> built;
+  return built;
+}
+
+bool Cloned(const Settings& s, std::uint64_t workers) {
+  return workers > s.clone_above && workers > s.clone_base;
+}
+
+// With reuse_state, takes the figures of a state built by an earlier invocation (its
+// marker) into preload/N.
+bool ReuseState(Context& ctx, std::uint64_t workers, JsonOut::Value& p) {
   const std::string dir = StateDir(ctx, workers);
   const std::string marker = (fs::path(dir) / kMarker).string();
+  std::error_code ec;
+  if (!ctx.reuse_state || !fs::exists(marker, ec)) return false;
+  std::ifstream in(marker);
+  std::stringstream text;
+  text << in.rdbuf();
+  rapidjson::Document d;
+  d.Parse(text.str().c_str());
+  if (d.HasParseError() || !d.IsObject() || Number(d, {"partitions"}) != ctx.settings.partitions ||
+      (Number(d, {"cloned"}) != 0) != Cloned(ctx.settings, workers) ||
+      (Cloned(ctx.settings, workers) &&
+       Number(d, {"base_workers_population"}) != ctx.settings.clone_base)) {
+    return false;
+  }
+  for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
+    if (it->value.IsNumber()) ctx.out.Set(p, it->name.GetString(), it->value.GetDouble());
+  }
+  ctx.out.SetBool(p, "reused", true);
+  spdlog::info("population {}: reusing the state in {}", workers, dir);
+  return true;
+}
+
+Status EnsureState(Context& ctx, std::uint64_t workers);
+
+// The state of a large population, cloned from a preloaded base (clone_state.h); its
+// figures go to preload/N, with cloned = 1.
+Status EnsureClonedState(Context& ctx, std::uint64_t workers, JsonOut::Value& p) {
+  const Settings& s = ctx.settings;
+  const std::string dir = StateDir(ctx, workers);
+  if (BuiltStates().count(s.clone_base) == 0) {
+    CARELOOP_RETURN_IF_ERROR(EnsureState(ctx, s.clone_base));
+  }
+  spdlog::info("population {}: cloning its state from the preloaded {} workers", workers,
+               s.clone_base);
+  auto r = CloneState(StateDir(ctx, s.clone_base), s.clone_base, workers, s.partitions, dir);
+  if (!r.ok()) return r.status();
+  ctx.out.Set(p, "cloned", 1);
+  ctx.out.Set(p, "base_workers_population", static_cast<double>(s.clone_base));
+  ctx.out.Set(p, "base_worker_files", static_cast<double>(r->base_workers));
+  ctx.out.Set(p, "clones", static_cast<double>(r->clones));
+  ctx.out.Set(p, "seconds", r->seconds);
+  ctx.out.Set(p, "workers", static_cast<double>(r->workers));
+  ctx.out.Set(p, "worker_file_bytes", r->worker_file_bytes);
+  ctx.out.Set(p, "store_mb", r->store_mb);
+  spdlog::info("population {}: cloned state of {} worker files ({} clones) in {:.1f} s, {:.0f} MB",
+               workers, r->workers, r->clones, r->seconds, r->store_mb);
+  std::ofstream((fs::path(dir) / kMarker).string()) << fmt::format(
+      "{{\"partitions\":{},\"cloned\":1,\"base_workers_population\":{},"
+      "\"base_worker_files\":{},\"clones\":{},\"seconds\":{},\"workers\":{},"
+      "\"worker_file_bytes\":{},\"store_mb\":{}}}\n",
+      s.partitions, s.clone_base, r->base_workers, r->clones, r->seconds, r->workers,
+      r->worker_file_bytes, r->store_mb);
+  BuiltStates().insert(workers);
+  return Status::Ok();
+}
+
+// Preloads (or, with reuse_state, finds; or clones, for large populations) the
+// population's state; its figures go to preload/N.
+Status EnsureState(Context& ctx, std::uint64_t workers) {
+  const std::string dir = StateDir(ctx, workers);
   JsonOut::Value& p =
       ctx.out.Object(ctx.out.Object(ctx.out.root(), "preload"), std::to_string(workers));
-  std::error_code ec;
-  if (ctx.reuse_state && fs::exists(marker, ec)) {
-    std::ifstream in(marker);
-    std::stringstream text;
-    text << in.rdbuf();
-    rapidjson::Document d;
-    d.Parse(text.str().c_str());
-    if (!d.HasParseError() && Number(d, {"partitions"}) == ctx.settings.partitions) {
-      for (const char* k : {"events", "events_per_second", "seconds", "workers",
-                            "worker_file_bytes", "store_mb", "records_out"}) {
-        ctx.out.Set(p, k, Number(d, {k}));
-      }
-      ctx.out.SetBool(p, "reused", true);
-      spdlog::info("population {}: reusing the preloaded state in {}", workers, dir);
-      return Status::Ok();
-    }
+  if (BuiltStates().count(workers) > 0) return Status::Ok();  // this invocation's
+  if (ReuseState(ctx, workers, p)) {
+    BuiltStates().insert(workers);
+    return Status::Ok();
   }
+  std::error_code ec;
   fs::remove_all(dir, ec);
+  if (Cloned(ctx.settings, workers)) return EnsureClonedState(ctx, workers, p);
   spdlog::info("population {}: preloading its state through the engine", workers);
   auto r = Preload(ctx.config, workers, ctx.settings.partitions, dir);
   if (!r.ok()) return r.status();
@@ -58,11 +121,12 @@ Status EnsureState(Context& ctx, std::uint64_t workers) {
   spdlog::info("population {}: {} events in {:.1f} s ({:.0f}/s), {} worker files of {:.0f} B",
                workers, r->events, r->seconds, r->events / r->seconds, r->workers,
                r->worker_file_bytes);
-  std::ofstream(marker) << fmt::format(
+  std::ofstream((fs::path(dir) / kMarker).string()) << fmt::format(
       "{{\"partitions\":{},\"events\":{},\"events_per_second\":{},\"seconds\":{},"
       "\"workers\":{},\"worker_file_bytes\":{},\"store_mb\":{},\"records_out\":{}}}\n",
       ctx.settings.partitions, r->events, r->events / r->seconds, r->seconds, r->workers,
       r->worker_file_bytes, r->store_mb, r->records_out);
+  BuiltStates().insert(workers);
   return Status::Ok();
 }
 
@@ -117,19 +181,38 @@ Status Ceilings(Context& ctx, const std::string& bootstrap, std::uint64_t worker
   return Status::Ok();
 }
 
+// The share of (up to 2000 distinct) keys of the new events that have a worker file in
+// the population's state: proves a cloned state holds the ids the new events draw.
+Result<double> ShareOfKeysInState(Context& ctx, std::uint64_t workers,
+                                  const std::vector<Event>& events) {
+  state::StoreOptions so;
+  so.path = StateDir(ctx, workers);
+  so.read_only = true;
+  so.block_cache_mb = 32;
+  auto store = state::OpenRocksStore(so);
+  if (!store.ok()) return store.status();
+  std::set<std::string_view> keys;
+  for (const Event& e : events) {
+    if (keys.size() >= 2000) break;
+    keys.insert(e.key);
+  }
+  std::size_t found = 0;
+  for (std::string_view k : keys) {
+    auto got = (*store)->GetEntity(state::EntityKind::kWorker,
+                                   KafkaPartition(k, ctx.settings.partitions), k);
+    if (!got.ok()) return got.status();
+    if (got->has_value()) ++found;
+  }
+  return keys.empty() ? 0.0 : static_cast<double>(found) / keys.size();
+}
+
 }  // namespace
 
 std::string StateDir(const Context& ctx, std::uint64_t workers) {
   return (fs::path(ctx.settings.work_dir) / fmt::format("state-{}", workers)).string();
 }
 
-Status CopyState(const std::string& from, const std::string& to) {
-  std::error_code ec;
-  fs::remove_all(to, ec);
-  fs::copy(from, to, fs::copy_options::recursive, ec);
-  if (ec) return Status::IoError(fmt::format("copy {} to {}: {}", from, to, ec.message()));
-  return Status::Ok();
-}
+Status CopyState(const std::string& from, const std::string& to) { return LinkCopyState(from, to); }
 
 Status RunPopulation(Context& ctx, std::uint64_t workers, bool main) {
   const Settings& s = ctx.settings;
@@ -139,6 +222,10 @@ Status RunPopulation(Context& ctx, std::uint64_t workers, bool main) {
   const std::vector<Event> events = NewEvents(workers, s.new_events);
   double bytes = 0;
   for (const Event& e : events) bytes += e.json.size();
+  auto share = ShareOfKeysInState(ctx, workers, events);
+  if (!share.ok()) return share.status();
+  spdlog::info("population {}: {:.1f} % of the new events' workers have a file in state", workers,
+               100 * *share);
 
   kafka::MockBroker::Options bo;
   bo.partitions = s.partitions;
@@ -166,6 +253,7 @@ Status RunPopulation(Context& ctx, std::uint64_t workers, bool main) {
   }
   JsonOut::Value& sc = o.Object(o.Object(o.root(), "scale"), std::to_string(workers));
   o.Set(sc, "events", static_cast<double>(events.size()));
+  o.Set(sc, "new_event_workers_in_state_share", *share);
   o.Set(sc, "mean_message_bytes", bytes / events.size());
   o.Set(sc, "largest_partition_mib", largest * (bytes / events.size()) / 1048576.0);
   spdlog::info("population {}: {} events in the broker ({:.1f} MiB in the fullest partition)",
