@@ -27,7 +27,7 @@ namespace {
 // names of src/state/rocks_options.cpp, which benchmarks cannot include.
 constexpr const char* kEntities = "entities";
 constexpr char kWorkerKind = static_cast<char>(state::EntityKind::kWorker);
-constexpr std::size_t kTableFileBytes = 256u << 20;
+constexpr std::size_t kTableFileBytes = 64u << 20;  // RocksDB's target_file_size_base
 constexpr std::size_t kBatchBytes = 64u << 20;
 
 std::string WorkerKey(std::int32_t partition, std::string_view id) {
@@ -242,7 +242,8 @@ Result<CloneResult> CloneState(const std::string& base_dir, std::uint64_t base_w
   spdlog::info("cloned state: {} clone keys sorted at {:.1f} s", clones.size(),
                SecondsSince(start));
 
-  // Base entities and clones merged in key order into table files of ~256 MiB.
+  // Base entities and clones merged in key order into table files of ~64 MiB (the size compaction
+  // makes).
   const rocksdb::Options so(rocksdb::DBOptions(), cfo);
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), so);
   std::vector<std::string> files;
