@@ -119,10 +119,19 @@ Status RunLive(Context& ctx) {
   const double e2e = Number(o.root(), {"e2e_eps"});
   if (e2e <= 0) return Status::InvalidArgument("latency: no end-to-end figure to scale from");
   const double rate = s.latency_load * e2e;
-  const auto needed =
-      static_cast<std::uint64_t>(rate * s.latency_seconds) + 64 + (s.runs + 3) * kRestartEvents;
+  // The restarts' events are set aside first: a small population may hold fewer new
+  // events than asked for, and then the latency run gets fewer, never the restarts.
+  const std::size_t restart_events = static_cast<std::size_t>(s.runs + 3) * kRestartEvents;
+  const auto needed = static_cast<std::uint64_t>(rate * s.latency_seconds) + 64 + restart_events;
   spdlog::info("latency: drawing {} new events for {} workers", needed, s.main_workers);
   const std::vector<Event> events = NewEvents(s.main_workers, needed);
+  if (events.size() < restart_events + 64 + 1000) {
+    return Status::InvalidArgument(
+        fmt::format("latency: only {} new events for {} workers (restarts alone need {})",
+                    events.size(), s.main_workers, restart_events));
+  }
+  const std::vector<Event> paced_events(events.begin(),
+                                        events.end() - static_cast<std::ptrdiff_t>(restart_events));
 
   kafka::MockBroker::Options bo;
   bo.partitions = s.partitions;
@@ -143,7 +152,7 @@ Status RunLive(Context& ctx) {
   run.seconds = s.latency_seconds;
   run.child = ChildArgs{s.config_dir, bootstrap, run_dir, group, 0, 900};
   run.child_log = ctx.child_log;
-  auto lat = MeasureLatency(run, events);
+  auto lat = MeasureLatency(run, paced_events);
   if (!lat.ok()) return lat.status();
   if (!lat->child.ok || lat->child.timed_out || lat->child.records_lost > 0) {
     return Status::Internal("latency run not trusted: the pipeline failed or lost records");
@@ -166,7 +175,7 @@ Status RunLive(Context& ctx) {
 
   // Restarts: the same state and group the latency run stopped with (as `careloop run`
   // restarting), then in a new group (no wait for the old member), then on empty state.
-  std::size_t next = 64 + lat->sent;
+  std::size_t next = paced_events.size();
   std::vector<double> first, open;
   for (int i = 0; i < s.runs; ++i) {
     auto r = RestartOnce(ctx, bootstrap, events, &next, run_dir, group);

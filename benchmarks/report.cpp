@@ -220,12 +220,18 @@ std::string MarkdownFigures(const JsonOut& out) {
                   num({"red_alert_latency_ms", "p99"}), num({"red_alert_latency_ms", "p999"})),
       "offered / e2e", Ratio(num({"red_alert_latency_ms", "offered_eps"}), e2e), "p99 ≤ 25 ms",
       fmt::format("1 run, {} red alerts", N(num({"red_alert_latency_ms", "samples"}))));
-  row(fmt::format("**restart** to processing, {} workers in state", N(num({"restart", "workers"}))),
+  row(fmt::format("**restart** to processing, {} workers in state (same consumer group)",
+                  N(num({"restart", "workers"}))),
       fmt::format("{:.2f} s", num({"restart_s"})),
       fmt::format("new group {:.2f} s; empty state {:.2f} s",
                   num({"restart", "new_group_first_event_s"}),
                   num({"restart", "empty_state_first_event_s"})),
       "", "≤ 5 s", RunsOf(r, "restart_s"));
+  row("… the same with `kafka.assignment: all` (no consumer group; offsets from the state)",
+      fmt::format("{:.2f} s", num({"restart", "no_group_first_event_s"})),
+      fmt::format("of which opening the state, outbox, producer, consumer {:.2f} s",
+                  num({"restart", "no_group_open_s"})),
+      "", "≤ 5 s", "1 run");
   md << "\n**Scale** (end to end, the same number of new events each):\n\n";
   md << "| workers in state | events/s | ratio to smallest | RSS at end (MB) | peak RSS (MB) | "
         "block cache (MB) | preload (events/s through the engine) | worker file (B) |\n";
