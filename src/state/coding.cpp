@@ -6,28 +6,17 @@ namespace careloop::state {
 
 void PutFixed64(std::string* dst, std::uint64_t value) {
   char buf[8];
-  for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>((value >> (8 * i)) & 0xff);
-  dst->append(buf, sizeof buf);
+  dst->append(buf, EncodeFixed64(buf, value));
 }
 
 void PutVarint32(std::string* dst, std::uint32_t value) { PutVarint64(dst, value); }
 
 void PutVarint64(std::string* dst, std::uint64_t value) {
   char buf[10];
-  int n = 0;
-  while (value >= 0x80) {
-    buf[n++] = static_cast<char>((value & 0x7f) | 0x80);
-    value >>= 7;
-  }
-  buf[n++] = static_cast<char>(value);
-  dst->append(buf, n);
+  dst->append(buf, EncodeVarint64(buf, value));
 }
 
-void PutVarsint64(std::string* dst, std::int64_t value) {
-  // Zig-zag: 0, -1, 1, -2, … map to 0, 1, 2, 3, … so small magnitudes stay short.
-  const auto u = static_cast<std::uint64_t>(value);
-  PutVarint64(dst, (u << 1) ^ (value < 0 ? ~std::uint64_t{0} : 0));
-}
+void PutVarsint64(std::string* dst, std::int64_t value) { PutVarint64(dst, ZigZag(value)); }
 
 void PutDouble(std::string* dst, double value) {
   PutFixed64(dst, std::bit_cast<std::uint64_t>(value));

@@ -18,6 +18,26 @@
 
 namespace careloop::state {
 
+// The raw encoders behind Put*: each writes at `dst` (room for 8 / 10 bytes) and returns
+// the end. RecordWriter writes into its own buffer with them.
+inline char* EncodeFixed64(char* dst, std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>((value >> (8 * i)) & 0xff);
+  return dst + 8;
+}
+inline char* EncodeVarint64(char* dst, std::uint64_t value) {
+  while (value >= 0x80) {
+    *dst++ = static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  }
+  *dst++ = static_cast<char>(value);
+  return dst;
+}
+// Zig-zag: 0, -1, 1, -2, … map to 0, 1, 2, 3, … so small magnitudes stay short.
+inline std::uint64_t ZigZag(std::int64_t value) {
+  const auto u = static_cast<std::uint64_t>(value);
+  return (u << 1) ^ (value < 0 ? ~std::uint64_t{0} : 0);
+}
+
 void PutFixed64(std::string* dst, std::uint64_t value);
 void PutVarint32(std::string* dst, std::uint32_t value);
 void PutVarint64(std::string* dst, std::uint64_t value);

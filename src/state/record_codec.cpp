@@ -1,18 +1,10 @@
 #include "state/record_codec.h"
 
-#include <bit>
 #include <limits>
 
 #include "state/coding.h"
 
 namespace careloop::state {
-
-void RecordWriter::Double(double v) {
-  const auto bits = std::bit_cast<std::uint64_t>(v);
-  char* p = Room(8);
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<char>((bits >> (8 * i)) & 0xff);
-  pos_ += 8;
-}
 
 bool RecordReader::Byte(std::uint8_t* v) {
   if (in_.empty()) return false;

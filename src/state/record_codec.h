@@ -13,6 +13,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -20,6 +21,7 @@
 #include <string_view>
 
 #include "careloop/model.h"
+#include "state/coding.h"
 
 namespace careloop::state {
 
@@ -37,21 +39,14 @@ class RecordWriter {
   void Bool(bool v) { Byte(v ? 1 : 0); }
   void U32(std::uint32_t v) { U64(v); }
   void U64(std::uint64_t v) {
-    char* p = Room(10);
-    while (v >= 0x80) {
-      *p++ = static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    *p++ = static_cast<char>(v);
-    pos_ = static_cast<std::size_t>(p - buf_.data());
+    pos_ = static_cast<std::size_t>(EncodeVarint64(Room(10), v) - buf_.data());
   }
   void I32(std::int32_t v) { I64(v); }
-  // Zig-zag: 0, -1, 1, -2, … map to 0, 1, 2, 3, … so small magnitudes stay short.
-  void I64(std::int64_t v) {
-    const auto u = static_cast<std::uint64_t>(v);
-    U64((u << 1) ^ (v < 0 ? ~std::uint64_t{0} : 0));
+  void I64(std::int64_t v) { U64(ZigZag(v)); }
+  void Double(double v) {
+    pos_ = static_cast<std::size_t>(EncodeFixed64(Room(8), std::bit_cast<std::uint64_t>(v)) -
+                                    buf_.data());
   }
-  void Double(double v);  // fixed64, little-endian bit pattern
   void OptDouble(const std::optional<double>& v) {
     Bool(v.has_value());
     if (v) Double(*v);
