@@ -77,7 +77,9 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   ao.max_buffered = static_cast<std::size_t>(c.align_max_buffered);
   aligner_ = std::make_unique<Aligner>(co.topics, ao);
   state::Store* s = store_.get();
-  auto lookup = [s](std::string_view topic, std::int32_t partition) -> std::optional<std::int64_t> {
+  auto lookup = [this, s](std::string_view topic,
+                          std::int32_t partition) -> std::optional<std::int64_t> {
+    (void)CollectCommit(true);  // the step in flight may hold this partition's offset
     auto off = s->GetOffset(topic, partition);
     if (!off.ok()) {
       spdlog::error("cannot read the stored offset of {}[{}]: {}", topic, partition,
@@ -94,6 +96,7 @@ Status Pipeline::Open(const std::string& bootstrap, const std::string& state_dir
   processor_ = std::make_unique<engine::Processor>(*config_.catalog, *config_.rules,
                                                    *config_.workflows, c.topics, metrics_);
   txn_ = std::make_unique<engine::Txn>(*store_);
+  committer_ = std::make_unique<Committer>(*store_);
   spdlog::debug("start: open took {:.0f} ms in all", MsSince(opened_at_));
   return Status::Ok();
 }
@@ -174,11 +177,14 @@ void Pipeline::OnAssigned(std::string_view topic, std::int32_t partition) {
     spdlog::debug("start: partitions assigned {:.0f} ms after open began", MsSince(opened_at_));
   }
   owned_[partition]++;
+  (void)CollectCommit(true);  // a failure is returned by Run()
   auto off = store_->GetOffset(topic, partition);
   aligner_->Assigned(topic, partition, off.ok() && off->has_value() ? **off : 0);
 }
 
 void Pipeline::OnRevoked(std::string_view topic, std::int32_t partition) {
+  // The partition's next owner reads its offset from state: let the step in flight land.
+  (void)CollectCommit(true);  // a failure is returned by Run()
   aligner_->Revoked(topic, partition);
   auto it = owned_.find(partition);
   if (it != owned_.end() && --it->second <= 0) owned_.erase(it);
@@ -224,20 +230,37 @@ void Pipeline::ProducePending() {
   }
 }
 
-Status Pipeline::CommitStep() {
-  for (std::uint64_t seq : delivered_) txn_->RemoveOutbox(seq);
-  delivered_.clear();
-  txn_->Finish(&set_, &emitted_);
-  if (set_.empty()) return Status::Ok();
-  Status st = store_->Apply(set_);
+Status Pipeline::CollectCommit(bool wait) {
+  if (!commit_failed_.ok()) return commit_failed_;
+  if (committer_ == nullptr || !committer_->in_flight()) return Status::Ok();
+  Status st;
+  if (!committer_->Collect(wait, &st, &applied_)) return Status::Ok();
+  committing_records_ = 0;
   if (!st.ok()) {
     spdlog::critical("state write failed; stopping before any offset moves: {}", st.ToString());
+    commit_failed_ = st;
     return st;
   }
-  if (on_commit_) on_commit_(set_, polled_at_);
-  for (auto& e : emitted_) pending_.push_back(std::move(e));
-  emitted_.clear();
+  if (on_commit_) on_commit_(applied_, committing_polled_at_);
+  for (const auto& o : applied_.offsets) consumed_[{o.topic, o.partition}] = o.next_offset;
+  for (auto& e : applied_.outbox_add) pending_.push_back(std::move(e));
+  applied_.Clear();
   return Status::Ok();
+}
+
+Status Pipeline::CommitStep(bool wait_applied) {
+  CARELOOP_RETURN_IF_ERROR(CollectCommit(true));
+  for (std::uint64_t seq : delivered_) txn_->RemoveOutbox(seq);
+  delivered_.clear();
+  std::shared_ptr<engine::StepChanges> changes = txn_->Detach();
+  if (changes->empty()) return Status::Ok();
+  // The next step reads through this one until it is surely applied; the previous
+  // overlay (applied, collected above) is dropped here.
+  txn_->SetOverlay(changes);
+  committing_polled_at_ = polled_at_;
+  committing_records_ = changes->outbox.size();
+  committer_->Submit(std::move(changes));
+  return wait_applied ? CollectCommit(true) : Status::Ok();
 }
 
 void Pipeline::Backpressure(const std::atomic<bool>& stop) {
@@ -264,10 +287,20 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
   };
   std::uint64_t forced_logged = 0;
   while (!stop.load(std::memory_order_relaxed)) {
-    // Waiting records (a lagging topic's fetch): poll briefly and look again.
-    const int timeout = paused_ || aligner_->buffered() > 0 ? 10 : c.poll_timeout_ms;
+    // Waiting records (a lagging topic's fetch): poll briefly and look again. A step in
+    // flight: only take what is there, and if nothing is, wait for the step and send its
+    // records rather than hold them back for a poll.
+    const bool committing = committer_->in_flight();
+    const int timeout = committing                            ? 0
+                        : paused_ || aligner_->buffered() > 0 ? 10
+                                                              : c.poll_timeout_ms;
     Status st = consumer_->Poll(c.batch_max, timeout, &batch);
     if (!st.ok()) spdlog::warn("consumer: {}", st.ToString());
+    if (committer_->in_flight()) {
+      result = CollectCommit(batch.empty() && aligner_->buffered() == 0);
+      if (!result.ok()) return result;
+      if (!committer_->in_flight()) ProducePending();
+    }
     if (!batch.empty()) {
       polled_at_ = std::chrono::steady_clock::now();
       if (!first_fetched_) {
@@ -290,7 +323,6 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
         spdlog::critical("state read failed; stopping: {}", ps.ToString());
         return ps;
       }
-      consumed_[{r->topic, r->partition}] = r->offset + 1;
       aligner_->Pop();
       if (!first_processed_) {
         first_processed_ = true;
@@ -312,7 +344,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
       }
       if (fired == 10000) last_timers -= std::chrono::seconds(1);  // more are due: go on
     }
-    result = CommitStep();
+    result = CommitStep(false);
     if (!result.ok()) return result;
     ProducePending();
     producer_->Poll(0);
@@ -341,13 +373,16 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
     }
   }
   consuming_.store(false, std::memory_order_relaxed);
-  // Shutdown: send what is left, wait for confirmations, record them, close.
+  // Shutdown: let the step in flight land, send what is left, wait for confirmations,
+  // record them, close.
+  result = CollectCommit(true);
+  if (!result.ok()) return result;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(flush_timeout_ms);
   while (outbox_depth() > 0 && std::chrono::steady_clock::now() < deadline) {
     ProducePending();
     producer_->Poll(50);
   }
-  result = CommitStep();
+  result = CommitStep(true);
   if (outbox_depth() > 0) {
     spdlog::warn("{} outbound records not yet confirmed; they stay in the outbox for the next run",
                  outbox_depth());

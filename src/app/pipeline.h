@@ -3,6 +3,12 @@
 // atomic WriteSet, then drains the outbox to Kafka with an idempotent producer; an
 // outbox entry is removed only after its delivery report.
 //
+// The write is pipelined (committer.h): while one step's WriteSet is encoded and
+// written on the committer's thread, the next step is processed, reading through the
+// first. A step's outbound records are produced, and its offsets committed to Kafka,
+// only after its WriteSet is applied. Before partitions are assigned or revoked, the
+// step in flight is waited for, so offsets read from state are never behind.
+//
 // On start it resumes from the offsets stored in state (never from Kafka's committed
 // ones alone) and re-sends the outbox entries a previous run left unconfirmed — except
 // those it finds already in their topic: every record carries the headers careloop-id
@@ -31,6 +37,7 @@
 #include "careloop/kafka/kafka.h"
 #include "careloop/metrics/metrics.h"
 #include "careloop/state/store.h"
+#include "committer.h"
 #include "config.h"
 
 namespace careloop::app {
@@ -66,8 +73,10 @@ class Pipeline : private kafka::ConsumerListener {
   bool consuming() const { return consuming_.load(std::memory_order_relaxed); }
 
   state::Store& store() { return *store_; }
+  // Outbound records emitted and not yet confirmed: in the step being written, waiting
+  // to be produced, or produced.
   std::int64_t outbox_depth() const {
-    return static_cast<std::int64_t>(pending_.size() + in_flight_.size());
+    return static_cast<std::int64_t>(committing_records_ + pending_.size() + in_flight_.size());
   }
 
  private:
@@ -81,7 +90,12 @@ class Pipeline : private kafka::ConsumerListener {
   Status SkipLanded(const std::string& bootstrap);
   Status LoadInstanceId();
   void ProducePending();
-  Status CommitStep();
+  // Ends the current step: waits for the previous one to be applied, then hands this one
+  // to the committer (and with `wait_applied`, waits for it too).
+  Status CommitStep(bool wait_applied);
+  // Takes the committer's applied step, if any (waiting for it with `wait`): its records
+  // join the produce queue, its offsets the ones committed to Kafka.
+  Status CollectCommit(bool wait);
   void Backpressure(const std::atomic<bool>& stop);
 
   const LoadedConfig& config_;
@@ -93,12 +107,15 @@ class Pipeline : private kafka::ConsumerListener {
   std::unique_ptr<engine::Txn> txn_;
   std::unique_ptr<Aligner> aligner_;  // polled records in event-time order per partition
   engine::WallClock clock_;
-  state::WriteSet set_;
-  std::vector<state::OutboxEntry> emitted_;
-  std::deque<state::OutboxEntry> pending_;                                 // to produce
+  std::unique_ptr<Committer> committer_;  // after store_: destroyed (joined) before it
+  state::WriteSet applied_;               // the last collected step (reused buffer)
+  std::chrono::steady_clock::time_point committing_polled_at_;  // of the step in flight
+  Status commit_failed_;                    // a step the committer could not apply
+  std::size_t committing_records_ = 0;      // outbound records of the step in flight
+  std::deque<state::OutboxEntry> pending_;  // to produce
   std::unordered_map<std::uint64_t, state::OutboxEntry> in_flight_;        // produced, unconfirmed
   std::vector<std::uint64_t> delivered_;                                   // confirmed, to remove
-  std::map<std::pair<std::string, std::int32_t>, std::int64_t> consumed_;  // next offsets
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> consumed_;  // applied next offsets
   std::map<std::int32_t, int> owned_;  // input partition -> assigned topics holding it
   std::string instance_id_;            // this state's identity in record headers (careloop-src)
   bool paused_ = false;

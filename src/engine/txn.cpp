@@ -14,6 +14,13 @@ Result<state::WorkerFile*> Txn::Worker(std::int32_t partition, std::string_view 
     *created = false;
     return &it->second;
   }
+  if (overlay_) {
+    auto o = overlay_->workers.find(key);
+    if (o != overlay_->workers.end()) {
+      *created = false;
+      return &workers_.emplace(std::move(key), o->second).first->second;
+    }
+  }
   auto bytes = store_.GetEntity(state::EntityKind::kWorker, partition, worker_id);
   if (!bytes.ok()) return bytes.status();
   state::WorkerFile file;
@@ -35,7 +42,8 @@ void Txn::MarkDirty(std::int32_t partition, std::string_view worker_id) {
 }
 
 Result<bool> Txn::Seen(std::int32_t partition, std::string_view event_id) {
-  if (seen_.count(Key{partition, std::string(event_id)})) return true;
+  Key key{partition, std::string(event_id)};
+  if (seen_.count(key) || (overlay_ && overlay_->seen.count(key))) return true;
   return store_.IsSeen(partition, event_id);
 }
 
@@ -66,6 +74,13 @@ Result<state::PetitionFile*> Txn::Petition(std::int32_t partition, std::string_v
   if (it != petitions_.end()) {
     *created = false;
     return &it->second;
+  }
+  if (overlay_) {
+    auto o = overlay_->petitions.find(key);
+    if (o != overlay_->petitions.end()) {
+      *created = false;
+      return &petitions_.emplace(std::move(key), o->second).first->second;
+    }
   }
   auto bytes = store_.GetEntity(state::EntityKind::kPetition, partition, petition_id);
   if (!bytes.ok()) return bytes.status();
@@ -99,16 +114,23 @@ void Txn::RemoveTimer(TimeMs due, std::string_view timer_id) {
   timers_removed_.insert(std::move(key));
 }
 
+bool Txn::TimerRemoved(const TimerKey& key) const {
+  return timers_removed_.count(key) > 0 || (overlay_ && overlay_->timers_removed.count(key) > 0);
+}
+
 Result<std::vector<state::Timer>> Txn::DueTimers(TimeMs until, std::size_t limit) {
   std::vector<state::Timer> out;
-  // The store's timers this Txn removed (fired) in an unbroken run from the start of the
-  // scan are skipped next time: an event-time step fires timers before each record, and
-  // rescanning the fired ones each time made a step quadratic in its timers.
+  // The store's timers this Txn (or the overlay) removed in an unbroken run from the start
+  // of the scan are skipped next time: an event-time step fires timers before each
+  // record, and rescanning the fired ones each time made a step quadratic in its timers.
   bool consumed_run = true;
+  TimerKey probe;
   Status st =
       store_.ForEachDueTimerAfter(store_timers_consumed_ ? &*store_timers_consumed_ : nullptr,
                                   until, [&](const state::Timer& t) {
-                                    if (timers_removed_.count({t.due, t.timer_id})) {
+                                    probe.first = t.due;
+                                    probe.second.assign(t.timer_id);
+                                    if (TimerRemoved(probe)) {
                                       if (consumed_run) store_timers_consumed_ = t;
                                       return true;
                                     }
@@ -117,7 +139,16 @@ Result<std::vector<state::Timer>> Txn::DueTimers(TimeMs until, std::size_t limit
                                     return out.size() < limit;
                                   });
   if (!st.ok()) return st;
-  // Timers this Txn set (not yet in the store) that are already due.
+  // Timers the overlay set (maybe not yet in the store) and this Txn did not replace or
+  // remove; then those this Txn set. A timer may come twice (from the store too, when
+  // the overlay was applied meanwhile): the later source wins below.
+  if (overlay_) {
+    for (const auto& [key, t] : overlay_->timers_put) {
+      if (t.due > until) break;
+      if (timers_removed_.count(key) || timers_put_.count(key)) continue;
+      out.push_back(t);
+    }
+  }
   for (const auto& [key, t] : timers_put_) {
     if (t.due > until) break;
     out.push_back(t);
@@ -125,13 +156,27 @@ Result<std::vector<state::Timer>> Txn::DueTimers(TimeMs until, std::size_t limit
   std::stable_sort(out.begin(), out.end(), [](const state::Timer& a, const state::Timer& b) {
     return a.due != b.due ? a.due < b.due : a.timer_id < b.timer_id;
   });
-  if (out.size() > limit) out.resize(limit);
+  // Of equal (due, timer_id), keep the last: the newest source.
+  auto same = [](const state::Timer& a, const state::Timer& b) {
+    return a.due == b.due && a.timer_id == b.timer_id;
+  };
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (i + 1 < out.size() && same(out[i], out[i + 1])) continue;
+    if (n != i) out[n] = std::move(out[i]);
+    ++n;
+  }
+  out.resize(std::min(n, limit));
   return out;
 }
 
 Result<std::string> Txn::Meta(std::string_view key) {
   auto it = meta_.find(key);
   if (it != meta_.end()) return it->second;
+  if (overlay_) {
+    auto o = overlay_->meta.find(key);
+    if (o != overlay_->meta.end()) return meta_.emplace(std::string(key), o->second).first->second;
+  }
   auto v = store_.GetMeta(key);
   if (!v.ok()) return v.status();
   std::string value = v->value_or("");
@@ -144,29 +189,49 @@ void Txn::PutMeta(std::string_view key, std::string value) {
   meta_dirty_.emplace(key);
 }
 
-void Txn::Finish(state::WriteSet* set, std::vector<state::OutboxEntry>* emitted) {
+bool StepChanges::empty() const {
+  return dirty.empty() && petitions_dirty.empty() && timers_put.empty() && timers_removed.empty() &&
+         meta.empty() && seen.empty() && outbox.empty() && outbox_removed.empty() &&
+         offsets.empty();
+}
+
+void EncodeStep(StepChanges& c, state::WriteSet* set) {
   set->Clear();
-  emitted->clear();
-  for (const Key& k : dirty_) {
-    auto it = workers_.find(k);
-    if (it == workers_.end()) continue;
+  for (const auto& k : c.dirty) {
+    auto it = c.workers.find(k);
+    if (it == c.workers.end()) continue;
     set->PutEntity(state::EntityKind::kWorker, k.first, k.second,
                    state::EncodeWorkerFile(it->second));
   }
-  for (const Key& k : petitions_dirty_) {
-    auto it = petitions_.find(k);
-    if (it == petitions_.end()) continue;
+  for (const auto& k : c.petitions_dirty) {
+    auto it = c.petitions.find(k);
+    if (it == c.petitions.end()) continue;
     set->PutEntity(state::EntityKind::kPetition, k.first, k.second,
                    state::EncodePetitionFile(it->second));
   }
-  for (const Key& k : seen_) set->MarkSeen(k.first, k.second);
-  for (const auto& [due, id] : timers_removed_) set->RemoveTimer(due, id);
-  for (auto& [key, t] : timers_put_) set->PutTimer(std::move(t));
-  for (const auto& k : meta_dirty_) set->PutMeta(k, meta_[k]);
-  for (const auto& e : outbox_) set->AddOutbox(e);
-  for (std::uint64_t seq : removed_) set->RemoveOutbox(seq);
-  for (const auto& [tp, off] : offsets_) set->SetOffset(tp.first, tp.second, off);
-  *emitted = std::move(outbox_);
+  for (const auto& k : c.seen) set->MarkSeen(k.first, k.second);
+  for (const auto& [due, id] : c.timers_removed) set->RemoveTimer(due, id);
+  for (const auto& [key, t] : c.timers_put) set->PutTimer(t);
+  for (const auto& [k, v] : c.meta) set->PutMeta(k, v);
+  set->outbox_add = std::move(c.outbox);
+  c.outbox.clear();
+  for (std::uint64_t seq : c.outbox_removed) set->RemoveOutbox(seq);
+  for (const auto& [tp, off] : c.offsets) set->SetOffset(tp.first, tp.second, off);
+}
+
+std::unique_ptr<StepChanges> Txn::Detach() {
+  auto c = std::make_unique<StepChanges>();
+  c->workers = std::move(workers_);
+  c->dirty = std::move(dirty_);
+  c->petitions = std::move(petitions_);
+  c->petitions_dirty = std::move(petitions_dirty_);
+  c->timers_put = std::move(timers_put_);
+  c->timers_removed = std::move(timers_removed_);
+  for (const auto& k : meta_dirty_) c->meta[k] = std::move(meta_[k]);
+  c->seen = std::move(seen_);
+  c->outbox = std::move(outbox_);
+  c->outbox_removed = std::move(removed_);
+  c->offsets = std::move(offsets_);
   workers_.clear();
   dirty_.clear();
   petitions_.clear();
@@ -180,6 +245,18 @@ void Txn::Finish(state::WriteSet* set, std::vector<state::OutboxEntry>* emitted)
   removed_.clear();
   offsets_.clear();
   store_timers_consumed_.reset();
+  return c;
+}
+
+void Txn::SetOverlay(std::shared_ptr<const StepChanges> overlay) {
+  overlay_ = std::move(overlay);
+  store_timers_consumed_.reset();
+}
+
+void Txn::Finish(state::WriteSet* set, std::vector<state::OutboxEntry>* emitted) {
+  auto c = Detach();
+  EncodeStep(*c, set);
+  *emitted = set->outbox_add;
 }
 
 }  // namespace careloop::engine

@@ -6,7 +6,13 @@
 // A step may span many input records (one consumer batch): a record's effects are
 // visible to the next record of the same step.
 //
-// Ownership: borrows the Store (must outlive the Txn). Thread-safety: one thread.
+// Pipelined commit (app/committer.h): Detach() hands a step's changes over as a
+// StepChanges, to be encoded and applied on another thread; SetOverlay() makes the next
+// step read through them until they are surely in the store, so it sees the state as if
+// they had been applied already.
+//
+// Ownership: borrows the Store (must outlive the Txn); shares the overlay with whoever
+// applies it. Thread-safety: one thread; the overlay is only read.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +30,33 @@
 #include "careloop/status.h"
 
 namespace careloop::engine {
+
+// One step's changes, detached from its Txn. The first group is what a later step may
+// read through the overlay: never changed once detached. The second is only for whoever
+// encodes and applies the step (EncodeStep moves it out).
+struct StepChanges {
+  using Key = std::pair<std::int32_t, std::string>;
+  using TimerKey = std::pair<TimeMs, std::string>;
+  std::map<Key, state::WorkerFile> workers;  // every file the step loaded
+  std::set<Key> dirty;                       // the changed ones
+  std::map<Key, state::PetitionFile> petitions;
+  std::set<Key> petitions_dirty;
+  std::map<TimerKey, state::Timer> timers_put;
+  std::set<TimerKey> timers_removed;
+  std::map<std::string, std::string, std::less<>> meta;  // changed values only
+  std::set<Key> seen;
+
+  std::vector<state::OutboxEntry> outbox;
+  std::vector<std::uint64_t> outbox_removed;
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> offsets;
+
+  bool empty() const;
+};
+
+// Encodes `changes` into `set` (cleared first): files encoded, the outbox entries moved
+// into set->outbox_add. Reads the overlay part only, so it may run while another thread
+// reads the same StepChanges as its overlay.
+void EncodeStep(StepChanges& changes, state::WriteSet* set);
 
 class Txn {
  public:
@@ -63,19 +96,31 @@ class Txn {
   // entries in seq order (to be produced once `set` is applied). The Txn is then empty.
   void Finish(state::WriteSet* set, std::vector<state::OutboxEntry>* emitted);
 
+  // Moves everything out as one step's changes (to EncodeStep and apply); the Txn is then
+  // empty. The overlay stays.
+  std::unique_ptr<StepChanges> Detach();
+  // Reads go through `overlay` (a detached step not yet surely applied) before the store;
+  // nullptr: straight to the store. REQUIRES: the Txn is empty (just detached/finished),
+  // and the store holds every step before the overlay's.
+  void SetOverlay(std::shared_ptr<const StepChanges> overlay);
+
   std::size_t pending_records() const { return outbox_.size(); }
 
  private:
-  using Key = std::pair<std::int32_t, std::string>;
+  using Key = StepChanges::Key;
+  using TimerKey = StepChanges::TimerKey;
+  bool TimerRemoved(const TimerKey& key) const;
+
   state::Store& store_;
+  std::shared_ptr<const StepChanges> overlay_;
   std::map<Key, state::WorkerFile> workers_;
   std::set<Key> dirty_;
   std::map<Key, state::PetitionFile> petitions_;
   std::set<Key> petitions_dirty_;
   // Timers put by this step, by (due, timer_id): a step of thousands of records sets and
   // removes thousands of timers, so both must be lookups, not scans.
-  std::map<std::pair<TimeMs, std::string>, state::Timer> timers_put_;
-  std::set<std::pair<TimeMs, std::string>> timers_removed_;
+  std::map<TimerKey, state::Timer> timers_put_;
+  std::set<TimerKey> timers_removed_;
   // The last store timer of the unbroken run of removed ones at the start of the due
   // scan: the next scan resumes after it. Reset by Finish() (the store then changes).
   std::optional<state::Timer> store_timers_consumed_;
