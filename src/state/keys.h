@@ -8,7 +8,8 @@
 //             "f/format"                                 store format version ("1")
 //   entities  kind char + be32 partition + id            the entity's bytes
 //   seen      be32 partition + event_id                  "" (presence is the fact)
-//   outbox    be64 seq                                   version byte + topic, key, value, id
+//   outbox    be64 first seq (+ 'd')                     a group of entries (+ its removals):
+//                                                        see outbox_layout.h
 //   timers    be64 offset-binary due + timer_id          be32 partition + payload
 //
 // Offset-binary (the sign bit flipped) makes negative due times sort before positive

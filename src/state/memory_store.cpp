@@ -8,6 +8,7 @@
 
 #include "careloop/state/store.h"
 #include "state/keys.h"
+#include "state/outbox_layout.h"
 
 namespace careloop::state {
 namespace {
@@ -64,6 +65,8 @@ class MemoryStore final : public Store {
   mutable std::shared_mutex mu_;
   Table default_, entities_, seen_, outbox_, timers_;  // guarded by mu_
   std::uint64_t next_seq_ = 1;                         // guarded by mu_
+  OutboxLayout outbox_layout_;                         // guarded by mu_
+  std::vector<OutboxLayout::Write> outbox_writes_;     // guarded by mu_ (reused buffer)
   std::uint64_t bytes_ = 0;                            // keys + values; guarded by mu_
 };
 
@@ -116,16 +119,14 @@ void MemoryStore::Scan(const Table& t, std::string from, const std::string& end,
 }
 
 Status MemoryStore::ForEachOutbox(const std::function<bool(const OutboxEntry&)>& fn) {
-  Status st;
+  OutboxLayout::Reader reader(fn);
+  bool more = true;
   Scan(outbox_, "", "", [&](const std::string& k, const std::string& v) {
-    OutboxEntry e;
-    if (!keys::ParseOutbox(k, &e.seq) || !keys::ParseOutboxValue(v, &e)) {
-      st = Status::Corruption("malformed outbox entry");
-      return false;
-    }
-    return fn(e);
+    more = reader.Visit(k, v);
+    return more;
   });
-  return st;
+  if (more) reader.Finish();
+  return reader.status();
 }
 
 Status MemoryStore::ForEachDueTimerAfter(const Timer* after, TimeMs until,
@@ -175,11 +176,16 @@ Status MemoryStore::Apply(const WriteSet& set) {
     Put(entities_, keys::Entity(e.kind, e.partition, e.id), e.bytes);
   }
   for (const auto& e : set.seen) Put(seen_, keys::Seen(e.partition, e.event_id), "");
-  for (const auto& e : set.outbox_add) {
-    Put(outbox_, keys::Outbox(e.seq), keys::OutboxValue(e));
-    next_seq_ = std::max(next_seq_, e.seq + 1);
+  for (const auto& e : set.outbox_add) next_seq_ = std::max(next_seq_, e.seq + 1);
+  outbox_writes_.clear();
+  outbox_layout_.Plan(set, &outbox_writes_);
+  for (auto& w : outbox_writes_) {
+    if (w.value) {
+      Put(outbox_, std::move(w.key), std::move(*w.value));
+    } else {
+      Delete(outbox_, w.key);
+    }
   }
-  for (std::uint64_t seq : set.outbox_remove) Delete(outbox_, keys::Outbox(seq));
   for (const auto& t : set.timers_remove) Delete(timers_, keys::Timer(t.due, t.timer_id));
   for (const auto& t : set.timers_put) {
     Put(timers_, keys::Timer(t.due, t.timer_id), keys::TimerValue(t.partition, t.payload));

@@ -10,11 +10,14 @@
 #include "careloop/state/store.h"
 #include "state/fault_fs.h"
 #include "state/keys.h"
+#include "state/outbox_layout.h"
 #include "state/rocks_options.h"
 #include "state/rocks_store_testing.h"
 
 namespace careloop::state {
 namespace {
+
+std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
 class RocksStore final : public Store {
  public:
@@ -62,6 +65,10 @@ class RocksStore final : public Store {
 
   std::mutex failed_mu_;
   Status failed_;  // the first failed write; guarded by failed_mu_
+  // The outbox's groups (outbox_layout.h); guarded by failed_mu_ (Apply). Planned ahead
+  // of each write: a failed write latches failed_, so it is never used again then.
+  OutboxLayout outbox_;
+  std::vector<OutboxLayout::Write> outbox_writes_;  // guarded by failed_mu_ (reused buffer)
 
   // Where timer scans start. Fired timers are deleted, and a scan from the first key
   // would step over every tombstone they left (O(timers ever fired) per scan, which made
@@ -127,6 +134,13 @@ Status RocksStore::Open() {
     }
     next_seq_ = v;
   }
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[kOutbox]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Status st = outbox_.Load(View(it->key()), View(it->value()));
+    if (!st.ok())
+      return Status::Corruption(fmt::format("state store {}: {}", options_.path, st.message()));
+  }
+  if (!it->status().ok()) return RocksError("outbox scan", it->status());
   return Status::Ok();
 }
 
@@ -174,18 +188,17 @@ Result<std::optional<std::int64_t>> RocksStore::GetOffset(std::string_view topic
   return std::optional<std::int64_t>(static_cast<std::int64_t>(off));
 }
 
-std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
 Status RocksStore::ForEachOutbox(const std::function<bool(const OutboxEntry&)>& fn) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[kOutbox]));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    OutboxEntry e;
-    if (!keys::ParseOutbox(View(it->key()), &e.seq) ||
-        !keys::ParseOutboxValue(View(it->value()), &e)) {
-      return Status::Corruption(
-          fmt::format("state store {}: malformed outbox entry", options_.path));
-    }
-    if (!fn(e)) break;
+  OutboxLayout::Reader reader(fn);
+  bool more = true;
+  for (it->SeekToFirst(); more && it->Valid(); it->Next()) {
+    more = reader.Visit(View(it->key()), View(it->value()));
+  }
+  if (more) reader.Finish();
+  if (!reader.status().ok()) {
+    return Status::Corruption(
+        fmt::format("state store {}: {}", options_.path, reader.status().message()));
   }
   if (!it->status().ok()) return RocksError("outbox scan", it->status());
   return Status::Ok();
@@ -266,11 +279,12 @@ Status RocksStore::BuildBatch(const WriteSet& set, rocksdb::WriteBatch* b,
     step(b->Put(cf_[kEntities], keys::Entity(e.kind, e.partition, e.id), e.bytes));
   }
   for (const auto& e : set.seen) step(b->Put(cf_[kSeen], keys::Seen(e.partition, e.event_id), ""));
-  for (const auto& e : set.outbox_add) {
-    step(b->Put(cf_[kOutbox], keys::Outbox(e.seq), keys::OutboxValue(e)));
-    *next_seq = std::max(*next_seq, e.seq + 1);
+  for (const auto& e : set.outbox_add) *next_seq = std::max(*next_seq, e.seq + 1);
+  outbox_writes_.clear();
+  outbox_.Plan(set, &outbox_writes_);
+  for (const auto& w : outbox_writes_) {
+    step(w.value ? b->Put(cf_[kOutbox], w.key, *w.value) : b->Delete(cf_[kOutbox], w.key));
   }
-  for (std::uint64_t seq : set.outbox_remove) step(b->Delete(cf_[kOutbox], keys::Outbox(seq)));
   for (const auto& t : set.timers_remove) {
     step(b->Delete(cf_[kTimers], keys::Timer(t.due, t.timer_id)));
   }

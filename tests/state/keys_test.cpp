@@ -1,4 +1,5 @@
 #include "state/keys.h"
+#include "state/outbox_layout.h"
 
 #include <catch2/catch.hpp>
 #include <limits>
@@ -54,6 +55,44 @@ TEST_CASE("outbox values round-trip and reject malformed bytes", "[unit]") {
   REQUIRE(keys::ParseOutbox(keys::Outbox(300), &seq));
   CHECK(seq == 300);
   CHECK(keys::Outbox(255) < keys::Outbox(256));
+}
+
+TEST_CASE("outbox groups read back whole, minus removals; malformed ones are refused", "[unit]") {
+  std::vector<OutboxEntry> entries{{5, "alerts", "W-1", "{}", "id-5"},
+                                   {6, "notifications", "W-1", "{\"n\":1}", "id-6"}};
+  std::vector<std::uint64_t> seqs;
+  auto collect = [&](const OutboxEntry& e) {
+    seqs.push_back(e.seq);
+    return true;
+  };
+  const std::string group = keys::OutboxGroupValue(entries, 0, entries.size());
+  {
+    OutboxLayout::Reader r(collect);
+    // A value written before groups existed (a group of one), then a group of two.
+    REQUIRE(
+        r.Visit(keys::Outbox(2), keys::OutboxValue(OutboxEntry{2, "alerts", "W-2", "{}", "i"})));
+    REQUIRE(r.Visit(keys::Outbox(5), group));
+    REQUIRE(r.Finish());
+    CHECK(seqs == std::vector<std::uint64_t>{2, 5, 6});
+  }
+  // Truncated or padded group values are refused with a clear status.
+  for (std::size_t n = 0; n < group.size(); ++n) {
+    OutboxLayout::Reader r(collect);
+    CHECK_FALSE(r.Visit(keys::Outbox(5), std::string_view(group.data(), n)));
+    CHECK(r.status().code() == Status::Code::kCorruption);
+  }
+  OutboxLayout::Reader padded(collect);
+  CHECK_FALSE(padded.Visit(keys::Outbox(5), group + "x"));
+  // A removal bitmap with no group before it.
+  OutboxLayout::Reader orphan(collect);
+  CHECK_FALSE(orphan.Visit(keys::OutboxDone(5), std::string("\x01\x01", 2)));
+
+  std::uint64_t first = 0;
+  REQUIRE(keys::ParseOutboxDone(keys::OutboxDone(77), &first));
+  CHECK(first == 77);
+  CHECK_FALSE(keys::ParseOutboxDone(keys::Outbox(77), &first));
+  CHECK(keys::Outbox(77) < keys::OutboxDone(77));
+  CHECK(keys::OutboxDone(77) < keys::Outbox(78));
 }
 
 TEST_CASE("offset and meta keys live in separate namespaces of the default family", "[unit]") {

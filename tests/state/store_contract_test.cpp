@@ -164,6 +164,39 @@ TEST_CASE("the outbox keeps entries in seq order until removed", "[integration]"
   CHECK(visited == 2);
 }
 
+TEST_CASE("a step's outbox entries leave one by one, in any order", "[integration]") {
+  FOR_EACH_STORE();
+  WriteSet w;
+  for (std::uint64_t seq = 1; seq <= 6; ++seq) w.AddOutbox(Entry(seq));  // one group
+  MustApply(s, w);
+  w.Clear();
+  w.RemoveOutbox(4);
+  w.RemoveOutbox(1);
+  w.RemoveOutbox(4);  // twice: nothing more happens
+  MustApply(s, w);
+  CHECK(OutboxSeqs(s) == std::vector<std::uint64_t>{2, 3, 5, 6});
+  const OutboxEntry third = AllOutbox(s)[2];
+  CHECK(third.seq == 5);
+  CHECK(third.key == "W-5");
+  CHECK(third.value == "{\"seq\":5}");
+  CHECK(third.id == "id-5");
+
+  // A second group, one of its entries removed with the first group's.
+  w.Clear();
+  w.AddOutbox(Entry(7));
+  w.AddOutbox(Entry(8));
+  w.RemoveOutbox(2);
+  w.RemoveOutbox(7);
+  MustApply(s, w);
+  CHECK(OutboxSeqs(s) == std::vector<std::uint64_t>{3, 5, 6, 8});
+
+  w.Clear();
+  for (std::uint64_t seq : {8, 6, 3, 5}) w.RemoveOutbox(seq);
+  MustApply(s, w);
+  CHECK(AllOutbox(s).empty());
+  CHECK(s.NextOutboxSeq() == 9);
+}
+
 TEST_CASE("NextOutboxSeq is one past the highest seq ever added", "[integration]") {
   FOR_EACH_STORE();
   WriteSet w;
