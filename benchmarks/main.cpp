@@ -36,6 +36,7 @@ struct AllArgs {
   std::uint64_t new_events = 0;
   std::uint64_t engine_workers = 0;
   double latency_seconds = 0;
+  double latency_load = 0;
   std::uint64_t clone_above = 0;
   std::uint64_t clone_base = 0;
   bool no_clone = false;
@@ -53,6 +54,7 @@ int RunAll(const AllArgs& a) {
   if (a.new_events > 0) s.new_events = a.new_events;
   if (a.engine_workers > 0) s.engine_workers = a.engine_workers;
   if (a.latency_seconds > 0) s.latency_seconds = a.latency_seconds;
+  if (a.latency_load > 0) s.latency_load = a.latency_load;
   if (a.clone_above > 0) s.clone_above = a.clone_above;
   if (a.clone_base > 0) s.clone_base = a.clone_base;
   if (a.no_clone) s.clone_above = std::numeric_limits<std::uint64_t>::max();
@@ -131,6 +133,8 @@ int main(int argc, char** argv) {
   a->add_option("--new-events", all.new_events, "new events per end-to-end run");
   a->add_option("--engine-workers", all.engine_workers, "population of the engine figure");
   a->add_option("--latency-seconds", all.latency_seconds, "length of the paced latency run");
+  a->add_option("--latency-load", all.latency_load,
+                "offered load of the latency run, as a share of the e2e maximum (default 0.5)");
   a->add_option("--clone-above", all.clone_above,
                 "populations above this many workers get a cloned state (default 1000000)");
   a->add_option("--clone-base", all.clone_base,
