@@ -339,11 +339,12 @@ Status RocksStore::Apply(const WriteSet& set) {
 }
 
 std::uint64_t RocksStore::ApproximateSizeBytes() const {
-  std::uint64_t sst = 0, mem = 0;
+  std::uint64_t sst = 0, blob = 0, mem = 0;
   // A property RocksDB cannot give leaves its part at 0: this is a metric, not a decision.
   if (!db_->GetAggregatedIntProperty("rocksdb.total-sst-files-size", &sst)) sst = 0;
+  if (!db_->GetAggregatedIntProperty("rocksdb.total-blob-file-size", &blob)) blob = 0;
   if (!db_->GetAggregatedIntProperty("rocksdb.cur-size-all-mem-tables", &mem)) mem = 0;
-  return sst + mem;
+  return sst + blob + mem;
 }
 
 }  // namespace

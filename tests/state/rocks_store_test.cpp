@@ -325,6 +325,36 @@ TEST_CASE("size and cache figures come from RocksDB", "[integration]") {
   CHECK(h.store().BlockCacheUsageBytes() > 0);
 }
 
+TEST_CASE("worker files live in blob files and read back across rewrites and reopens",
+          "[integration]") {
+  StoreHarness h(StoreKind::kRocks);
+  std::string file;
+  for (int version = 0; version < 20; ++version) {
+    // A worker file's size, of bytes that do not compress away.
+    std::uint32_t x = 2463534242u + static_cast<std::uint32_t>(version);
+    file.clear();
+    for (int i = 0; i < 3000; ++i) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      file.push_back(static_cast<char>(x));
+    }
+    WriteSet w;
+    w.PutEntity(EntityKind::kWorker, 0, "W-1", file);
+    w.PutEntity(EntityKind::kWorker, 0, "W-" + std::to_string(version + 2), "small");
+    MustApply(h.store(), w);
+    if (version % 5 == 4) h.Reopen();  // flushed on close: into SSTs and blob files
+  }
+  CHECK(Entity(h.store(), "W-1") == file);
+  CHECK(Entity(h.store(), "W-2") == std::optional<std::string>("small"));
+  int blobs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(h.path())) {
+    if (e.path().extension() == ".blob") ++blobs;
+  }
+  CHECK(blobs > 0);
+  CHECK(h.store().ApproximateSizeBytes() >= 3000);  // blob files counted
+}
+
 TEST_CASE("every column family shares one cache; blooms on entities and seen", "[unit]") {
   StoreOptions o = SmallOptions("/nowhere");
   o.block_cache_mb = 16;
@@ -348,7 +378,9 @@ TEST_CASE("every column family shares one cache; blooms on entities and seen", "
     CHECK((t->filter_policy != nullptr) == (f == kEntities || f == kSeen));
     CHECK(r.families[f].options.compression == ChooseCompression());
     CHECK(r.families[f].options.compaction_style == rocksdb::kCompactionStyleLevel);
+    CHECK(r.families[f].options.enable_blob_files == (f == kEntities));
   }
+  CHECK(r.families[kEntities].options.enable_blob_garbage_collection);
   const auto supported = rocksdb::GetSupportedCompressions();
   const bool has_lz4 =
       std::find(supported.begin(), supported.end(), rocksdb::kLZ4Compression) != supported.end();
