@@ -8,9 +8,14 @@ namespace careloop::api {
 
 std::string DescribeResult(const state::StoredResult& r) {
   const Observation& o = r.m.obs;
+  // A converted value to 4 significant digits (GLU 19.28 mmol/L, not 19.2778), followed
+  // by the value as the lab reported it when its unit differed.
   std::string what = o.qualitative ? fmt::format("{} {}{}", o.test, o.finding,
                                                  o.hpv.empty() ? "" : " hpv " + o.hpv)
-                                   : fmt::format("{} {:g} {}", o.test, o.value, r.m.unit);
+                                   : fmt::format("{} {:.4g} {}", o.test, o.value, r.m.unit);
+  if (!o.qualitative && !r.m.reported_unit.empty() && r.m.reported_unit != r.m.unit) {
+    what += fmt::format(", reported {:g} {}", r.m.reported_value, r.m.reported_unit);
+  }
   if (r.tier == Tier::kNone) return what;
   return fmt::format("{} ({}, {})", what, TierName(r.tier), r.rule_id);
 }
