@@ -62,6 +62,18 @@ void CheckStepOneVisible(Txn& txn) {
   CHECK(txn.Detach()->empty());  // reads only
 }
 
+// What the store holds after the committer: lab-results[0]'s next offset and the number
+// of outbox entries.
+void CheckStored(state::Store& store, std::int64_t offset, int outbox_entries) {
+  auto off = store.GetOffset("lab-results", 0);
+  REQUIRE(off.ok());
+  REQUIRE(off->has_value());
+  CHECK(**off == offset);
+  int outbox = 0;
+  REQUIRE(store.ForEachOutbox([&](const state::OutboxEntry&) { return ++outbox > 0; }).ok());
+  CHECK(outbox == outbox_entries);
+}
+
 }  // namespace
 
 TEST_CASE("A step in flight is read through the overlay before, during and after its write",
@@ -121,13 +133,7 @@ TEST_CASE("A step in flight is read through the overlay before, during and after
     txn.SetOverlay(nullptr);
     CheckStepOneVisible(txn);  // from the store alone
 
-    auto off = store->GetOffset("lab-results", 0);
-    REQUIRE(off.ok());
-    REQUIRE(off->has_value());
-    CHECK(**off == 5);
-    int outbox = 0;
-    REQUIRE(store->ForEachOutbox([&](const state::OutboxEntry&) { return ++outbox > 0; }).ok());
-    CHECK(outbox == 1);
+    CheckStored(*store, 5, 1);
   }
 
   SECTION("the next step's own changes win over the overlay's") {
@@ -167,11 +173,5 @@ TEST_CASE("The committer applies steps one after another and stops cleanly", "[u
       committer.Submit(std::move(step));
     }
   }  // destroyed with a step in flight: it is applied first
-  auto off = store->GetOffset("lab-results", 0);
-  REQUIRE(off.ok());
-  REQUIRE(off->has_value());
-  CHECK(**off == 50);
-  int outbox = 0;
-  REQUIRE(store->ForEachOutbox([&](const state::OutboxEntry&) { return ++outbox > 0; }).ok());
-  CHECK(outbox == 50);
+  CheckStored(*store, 50, 50);
 }
