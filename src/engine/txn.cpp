@@ -6,35 +6,44 @@ namespace careloop::engine {
 
 Txn::Txn(state::Store& store) : store_(store), next_seq_(store.NextOutboxSeq()) {}
 
-Result<state::WorkerFile*> Txn::Worker(std::int32_t partition, std::string_view worker_id,
-                                       bool* created) {
-  Key key{partition, std::string(worker_id)};
-  auto it = workers_.find(key);
-  if (it != workers_.end()) {
+template <typename File>
+Result<File*> Txn::LoadFile(state::EntityKind kind, std::int32_t partition, std::string_view id,
+                            std::map<Key, File>* loaded, const std::map<Key, File>* overlay,
+                            Result<File> (*decode)(std::string_view), std::string File::*id_field,
+                            bool* created) {
+  Key key{partition, std::string(id)};
+  auto it = loaded->find(key);
+  if (it != loaded->end()) {
     *created = false;
     return &it->second;
   }
-  if (overlay_) {
-    auto o = overlay_->workers.find(key);
-    if (o != overlay_->workers.end()) {
+  if (overlay != nullptr) {
+    auto o = overlay->find(key);
+    if (o != overlay->end()) {
       *created = false;
-      return &workers_.emplace(std::move(key), o->second).first->second;
+      return &loaded->emplace(std::move(key), o->second).first->second;
     }
   }
-  auto bytes = store_.GetEntity(state::EntityKind::kWorker, partition, worker_id);
+  auto bytes = store_.GetEntity(kind, partition, id);
   if (!bytes.ok()) return bytes.status();
-  state::WorkerFile file;
+  File file;
   if (bytes->has_value()) {
-    auto decoded = state::DecodeWorkerFile(**bytes);
+    auto decoded = decode(**bytes);
     if (!decoded.ok()) return decoded.status();
     file = std::move(decoded).value();
     *created = false;
   } else {
-    file.worker_id = key.second;
+    file.*id_field = key.second;
     *created = true;
   }
-  auto [pos, inserted] = workers_.emplace(std::move(key), std::move(file));
-  return &pos->second;
+  return &loaded->emplace(std::move(key), std::move(file)).first->second;
+}
+
+Result<state::WorkerFile*> Txn::Worker(std::int32_t partition, std::string_view worker_id,
+                                       bool* created) {
+  return LoadFile(state::EntityKind::kWorker, partition, worker_id, &workers_,
+                  overlay_ ? &overlay_->workers : nullptr, state::DecodeWorkerFile,
+                  &state::WorkerFile::worker_id, created);
 }
 
 void Txn::MarkDirty(std::int32_t partition, std::string_view worker_id) {
@@ -69,33 +78,9 @@ void Txn::RemoveOutbox(std::uint64_t seq) { removed_.push_back(seq); }
 
 Result<state::PetitionFile*> Txn::Petition(std::int32_t partition, std::string_view petition_id,
                                            bool* created) {
-  Key key{partition, std::string(petition_id)};
-  auto it = petitions_.find(key);
-  if (it != petitions_.end()) {
-    *created = false;
-    return &it->second;
-  }
-  if (overlay_) {
-    auto o = overlay_->petitions.find(key);
-    if (o != overlay_->petitions.end()) {
-      *created = false;
-      return &petitions_.emplace(std::move(key), o->second).first->second;
-    }
-  }
-  auto bytes = store_.GetEntity(state::EntityKind::kPetition, partition, petition_id);
-  if (!bytes.ok()) return bytes.status();
-  state::PetitionFile file;
-  if (bytes->has_value()) {
-    auto decoded = state::DecodePetitionFile(**bytes);
-    if (!decoded.ok()) return decoded.status();
-    file = std::move(decoded).value();
-    *created = false;
-  } else {
-    file.petition_id = key.second;
-    *created = true;
-  }
-  auto [pos, inserted] = petitions_.emplace(std::move(key), std::move(file));
-  return &pos->second;
+  return LoadFile(state::EntityKind::kPetition, partition, petition_id, &petitions_,
+                  overlay_ ? &overlay_->petitions : nullptr, state::DecodePetitionFile,
+                  &state::PetitionFile::petition_id, created);
 }
 
 void Txn::MarkPetitionDirty(std::int32_t partition, std::string_view petition_id) {

@@ -71,12 +71,29 @@ bool ParseOutbox(std::string_view key, std::uint64_t* seq) {
   return GetBigEndian64(&key, seq) && key.empty();
 }
 
+void PutOutboxFields(std::string* dst, const OutboxEntry& e) {
+  PutLengthPrefixedSlice(dst, e.topic);
+  PutLengthPrefixedSlice(dst, e.key);
+  PutLengthPrefixedSlice(dst, e.value);
+  PutLengthPrefixedSlice(dst, e.id);
+}
+
+bool GetOutboxFields(std::string_view* input, OutboxEntry* e) {
+  std::string_view topic, key, val, id;
+  if (!GetLengthPrefixedSlice(input, &topic) || !GetLengthPrefixedSlice(input, &key) ||
+      !GetLengthPrefixedSlice(input, &val) || !GetLengthPrefixedSlice(input, &id)) {
+    return false;
+  }
+  e->topic.assign(topic);
+  e->key.assign(key);
+  e->value.assign(val);
+  e->id.assign(id);
+  return true;
+}
+
 std::string OutboxValue(const OutboxEntry& e) {
   std::string v(1, static_cast<char>(kOutboxValueVersion));
-  PutLengthPrefixedSlice(&v, e.topic);
-  PutLengthPrefixedSlice(&v, e.key);
-  PutLengthPrefixedSlice(&v, e.value);
-  PutLengthPrefixedSlice(&v, e.id);
+  PutOutboxFields(&v, e);
   return v;
 }
 
@@ -85,17 +102,7 @@ bool ParseOutboxValue(std::string_view value, OutboxEntry* e) {
     return false;
   }
   value.remove_prefix(1);
-  std::string_view topic, key, val, id;
-  if (!GetLengthPrefixedSlice(&value, &topic) || !GetLengthPrefixedSlice(&value, &key) ||
-      !GetLengthPrefixedSlice(&value, &val) || !GetLengthPrefixedSlice(&value, &id) ||
-      !value.empty()) {
-    return false;
-  }
-  e->topic.assign(topic);
-  e->key.assign(key);
-  e->value.assign(val);
-  e->id.assign(id);
-  return true;
+  return GetOutboxFields(&value, e) && value.empty();
 }
 
 std::string Timer(TimeMs due, std::string_view timer_id) {

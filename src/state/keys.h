@@ -43,7 +43,12 @@ std::string Seen(std::int32_t partition, std::string_view event_id);
 
 std::string Outbox(std::uint64_t seq);
 [[nodiscard]] bool ParseOutbox(std::string_view key, std::uint64_t* seq);
-// The value holds everything but `seq`, which is the key.
+// An entry's topic, key, value and id, length-prefixed (not its seq): appended to `dst`,
+// or read from the front of `input` (advanced past them).
+void PutOutboxFields(std::string* dst, const OutboxEntry& entry);
+[[nodiscard]] bool GetOutboxFields(std::string_view* input, OutboxEntry* entry);
+// A single entry's value (version 1; outbox_layout.h stores groups): everything but
+// `seq`, which is the key.
 std::string OutboxValue(const OutboxEntry& entry);
 [[nodiscard]] bool ParseOutboxValue(std::string_view value, OutboxEntry* entry);
 

@@ -28,13 +28,9 @@ bool ParseGroup(std::string_view value, std::uint64_t first, std::vector<OutboxE
   if (!GetVarint32(&value, &n) || n == 0 || n > value.size()) return false;
   out->reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
-    std::string_view topic, key, val, id;
-    if (!GetLengthPrefixedSlice(&value, &topic) || !GetLengthPrefixedSlice(&value, &key) ||
-        !GetLengthPrefixedSlice(&value, &val) || !GetLengthPrefixedSlice(&value, &id)) {
-      return false;
-    }
-    out->push_back(OutboxEntry{first + i, std::string(topic), std::string(key), std::string(val),
-                               std::string(id)});
+    OutboxEntry& e = out->emplace_back();
+    e.seq = first + i;
+    if (!keys::GetOutboxFields(&value, &e)) return false;
   }
   return value.empty();
 }
@@ -78,13 +74,7 @@ std::string OutboxGroupValue(const std::vector<OutboxEntry>& entries, std::size_
   v.reserve(size);
   v.push_back(static_cast<char>(kGroupVersion));
   PutVarint32(&v, static_cast<std::uint32_t>(end - begin));
-  for (std::size_t i = begin; i < end; ++i) {
-    const OutboxEntry& e = entries[i];
-    PutLengthPrefixedSlice(&v, e.topic);
-    PutLengthPrefixedSlice(&v, e.key);
-    PutLengthPrefixedSlice(&v, e.value);
-    PutLengthPrefixedSlice(&v, e.id);
-  }
+  for (std::size_t i = begin; i < end; ++i) keys::PutOutboxFields(&v, entries[i]);
   return v;
 }
 

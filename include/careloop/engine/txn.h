@@ -110,6 +110,13 @@ class Txn {
   using Key = StepChanges::Key;
   using TimerKey = StepChanges::TimerKey;
   bool TimerRemoved(const TimerKey& key) const;
+  // The file `id` of `kind`, from `loaded` (this step), else copied from `overlay`, else
+  // decoded from the store, else new with `id_field` set (`*created`).
+  template <typename File>
+  Result<File*> LoadFile(state::EntityKind kind, std::int32_t partition, std::string_view id,
+                         std::map<Key, File>* loaded, const std::map<Key, File>* overlay,
+                         Result<File> (*decode)(std::string_view), std::string File::*id_field,
+                         bool* created);
 
   state::Store& store_;
   std::shared_ptr<const StepChanges> overlay_;
