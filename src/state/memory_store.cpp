@@ -180,7 +180,10 @@ Status MemoryStore::Apply(const WriteSet& set) {
   outbox_writes_.clear();
   outbox_layout_.Plan(set, &outbox_writes_);
   for (auto& w : outbox_writes_) {
-    if (w.value) {
+    if (w.is_group()) {
+      Put(outbox_, std::move(w.key),
+          keys::OutboxGroupValue(set.outbox_add, w.group_begin, w.group_end));
+    } else if (w.value) {
       Put(outbox_, std::move(w.key), std::move(*w.value));
     } else {
       Delete(outbox_, w.key);

@@ -63,18 +63,40 @@ bool ParseDone(std::string_view value, std::uint32_t count, std::string_view* bi
 
 namespace keys {
 
-std::string OutboxGroupValue(const std::vector<OutboxEntry>& entries, std::size_t begin,
-                             std::size_t end) {
-  std::size_t size = 6;
+void OutboxGroupPieces(const std::vector<OutboxEntry>& entries, std::size_t begin, std::size_t end,
+                       std::string* prefixes, std::vector<std::string_view>* pieces) {
+  // Room for every prefix up front (a varint is at most 10 bytes), so that appending
+  // never reallocates and the views taken along the way stay valid. The prefixes are
+  // those of PutLengthPrefixedSlice (keys::PutOutboxFields).
+  prefixes->clear();
+  prefixes->reserve(11 + (end - begin) * 4 * 10);
+  pieces->clear();
+  pieces->reserve(1 + (end - begin) * 8);
+  auto prefix = [&](std::uint64_t n, std::size_t from) {
+    PutVarint64(prefixes, n);
+    pieces->emplace_back(prefixes->data() + from, prefixes->size() - from);
+  };
+  prefixes->push_back(static_cast<char>(kGroupVersion));
+  prefix(end - begin, 0);
   for (std::size_t i = begin; i < end; ++i) {
     const OutboxEntry& e = entries[i];
-    size += e.topic.size() + e.key.size() + e.value.size() + e.id.size() + 20;
+    for (const std::string* f : {&e.topic, &e.key, &e.value, &e.id}) {
+      prefix(f->size(), prefixes->size());
+      pieces->push_back(*f);
+    }
   }
+}
+
+std::string OutboxGroupValue(const std::vector<OutboxEntry>& entries, std::size_t begin,
+                             std::size_t end) {
+  std::string prefixes;
+  std::vector<std::string_view> pieces;
+  OutboxGroupPieces(entries, begin, end, &prefixes, &pieces);
+  std::size_t size = 0;
+  for (std::string_view p : pieces) size += p.size();
   std::string v;
   v.reserve(size);
-  v.push_back(static_cast<char>(kGroupVersion));
-  PutVarint32(&v, static_cast<std::uint32_t>(end - begin));
-  for (std::size_t i = begin; i < end; ++i) keys::PutOutboxFields(&v, entries[i]);
+  for (std::string_view p : pieces) v.append(p);
   return v;
 }
 
@@ -121,7 +143,7 @@ void OutboxLayout::Plan(const WriteSet& set, std::vector<Write>* writes) {
     std::size_t end = begin + 1;
     while (end < add.size() && add[end].seq == add[begin].seq + (end - begin)) ++end;
     const auto n = static_cast<std::uint32_t>(end - begin);
-    writes->push_back(Write{keys::Outbox(add[begin].seq), keys::OutboxGroupValue(add, begin, end)});
+    writes->push_back(Write{keys::Outbox(add[begin].seq), std::nullopt, begin, end});
     groups_[add[begin].seq] = Group{n, n, std::vector<bool>(n, false)};
     begin = end;
   }

@@ -35,10 +35,16 @@ namespace careloop::state {
 
 class OutboxLayout {
  public:
-  // One write to the outbox column family; no value: a delete.
+  // One write to the outbox column family: a group, a removal bitmap, or a delete (no
+  // value, no group). A group's value is that of set.outbox_add[group_begin, group_end);
+  // the store writes it from the entries' own bytes (keys::OutboxGroupPieces) rather
+  // than from a copy.
   struct Write {
     std::string key;
     std::optional<std::string> value;
+    std::size_t group_begin = 0;
+    std::size_t group_end = 0;
+    bool is_group() const { return group_end > group_begin; }
   };
 
   // Indexes one stored outbox key (in key order, before any Plan).
@@ -75,6 +81,11 @@ class OutboxLayout {
 };
 
 namespace keys {
+// The value of the group entries[begin, end) as pieces whose concatenation is the value:
+// views of the entries' fields and of the length prefixes written to `*prefixes` (which
+// must outlive the views). `pieces` is replaced.
+void OutboxGroupPieces(const std::vector<OutboxEntry>& entries, std::size_t begin, std::size_t end,
+                       std::string* prefixes, std::vector<std::string_view>* pieces);
 std::string OutboxGroupValue(const std::vector<OutboxEntry>& entries, std::size_t begin,
                              std::size_t end);
 std::string OutboxDone(std::uint64_t first_seq);

@@ -69,6 +69,13 @@ class RocksStore final : public Store {
   // of each write: a failed write latches failed_, so it is never used again then.
   OutboxLayout outbox_;
   std::vector<OutboxLayout::Write> outbox_writes_;  // guarded by failed_mu_ (reused buffer)
+  // Reused by each Apply, guarded by failed_mu_: the batch keeps its capacity (a step's
+  // batch is megabytes; growing a new one copied it at each doubling, into fresh pages),
+  // and a group's value goes in as slices of its entries' own bytes.
+  rocksdb::WriteBatch batch_;
+  std::string group_prefixes_;
+  std::vector<std::string_view> group_pieces_;
+  std::vector<rocksdb::Slice> group_slices_;
 
   // Where timer scans start. Fired timers are deleted, and a scan from the first key
   // would step over every tombstone they left (O(timers ever fired) per scan, which made
@@ -283,7 +290,19 @@ Status RocksStore::BuildBatch(const WriteSet& set, rocksdb::WriteBatch* b,
   outbox_writes_.clear();
   outbox_.Plan(set, &outbox_writes_);
   for (const auto& w : outbox_writes_) {
-    step(w.value ? b->Put(cf_[kOutbox], w.key, *w.value) : b->Delete(cf_[kOutbox], w.key));
+    if (w.is_group()) {
+      keys::OutboxGroupPieces(set.outbox_add, w.group_begin, w.group_end, &group_prefixes_,
+                              &group_pieces_);
+      group_slices_.assign(group_pieces_.begin(), group_pieces_.end());
+      const rocksdb::Slice key(w.key);
+      step(b->Put(
+          cf_[kOutbox], rocksdb::SliceParts(&key, 1),
+          rocksdb::SliceParts(group_slices_.data(), static_cast<int>(group_slices_.size()))));
+    } else if (w.value) {
+      step(b->Put(cf_[kOutbox], w.key, *w.value));
+    } else {
+      step(b->Delete(cf_[kOutbox], w.key));
+    }
   }
   for (const auto& t : set.timers_remove) {
     step(b->Delete(cf_[kTimers], keys::Timer(t.due, t.timer_id)));
@@ -312,15 +331,18 @@ Status RocksStore::Apply(const WriteSet& set) {
   if (!failed_.ok()) return failed_;
   if (set.empty()) return Status::Ok();
 
-  rocksdb::WriteBatch batch;
+  batch_.Clear();
   std::uint64_t next_seq = next_seq_.load();
-  Status st = BuildBatch(set, &batch, &next_seq);
+  Status st = BuildBatch(set, &batch_, &next_seq);
   if (st.ok()) {
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync_writes;
-    rocksdb::Status s = db_->Write(wo, &batch);
+    rocksdb::Status s = db_->Write(wo, &batch_);
     if (!s.ok()) st = RocksError("write", s);
   }
+  // An unusually large step (a long backlog read in one poll) does not pin its size.
+  constexpr std::size_t kKeepBatchBytes = 64u << 20;
+  if (batch_.Data().capacity() > kKeepBatchBytes) batch_ = rocksdb::WriteBatch();
   if (!st.ok()) {
     failed_ = Status::IoError(st.message() + "; the store refuses further writes");
     return failed_;

@@ -1,8 +1,10 @@
 #include "state/keys.h"
+#include "state/coding.h"
 #include "state/outbox_layout.h"
 
 #include <catch2/catch.hpp>
 #include <limits>
+#include <string>
 
 namespace careloop::state {
 namespace {
@@ -55,6 +57,28 @@ TEST_CASE("outbox values round-trip and reject malformed bytes", "[unit]") {
   REQUIRE(keys::ParseOutbox(keys::Outbox(300), &seq));
   CHECK(seq == 300);
   CHECK(keys::Outbox(255) < keys::Outbox(256));
+}
+
+TEST_CASE("an outbox group's value is its pieces, laid out as documented", "[unit]") {
+  // 200 entries (a two-byte count) with fields longer than 127 bytes (two-byte prefixes).
+  std::vector<OutboxEntry> entries;
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    entries.push_back({10 + i, "alerts.red", "W-" + std::to_string(i),
+                       std::string(100 + i, static_cast<char>('a' + i % 26)),
+                       "id-" + std::to_string(i)});
+  }
+  std::string expected(1, '\x02');
+  PutVarint32(&expected, 150);
+  for (std::size_t i = 50; i < 200; ++i) keys::PutOutboxFields(&expected, entries[i]);
+
+  std::string prefixes = "left over from the last group";
+  std::vector<std::string_view> pieces{"stale"};
+  keys::OutboxGroupPieces(entries, 50, 200, &prefixes, &pieces);
+  std::string joined;
+  for (std::string_view p : pieces) joined.append(p);
+  CHECK(joined == expected);
+  CHECK(pieces.size() == 1 + 150 * 8);
+  CHECK(keys::OutboxGroupValue(entries, 50, 200) == expected);
 }
 
 TEST_CASE("outbox groups read back whole, minus removals; malformed ones are refused", "[unit]") {
