@@ -67,9 +67,16 @@ class ConsumerImpl final : public Consumer {
     std::int64_t offset;
     bool tracked;
   };
-  // The start of `key`, from the lookup and the broker's watermarks; a loss found on the
-  // way is stored in `lost`.
-  Start StartOffset(const Key& key, OffsetRange* lost);
+  struct Watermarks {
+    std::int64_t low;   // log start
+    std::int64_t high;  // log end
+  };
+  // The watermarks of the partitions, queried together; a partition whose query failed
+  // is missing (all of them when the query as a whole failed).
+  std::map<Key, Watermarks> QueryWatermarks(const rd_kafka_topic_partition_list_t* partitions);
+  // The start of `key`, from the lookup and its watermarks (nullptr: unknown); a loss
+  // found on the way is stored in `lost`.
+  Start StartOffset(const Key& key, const Watermarks* marks, OffsetRange* lost);
   void ReportLost(const Key& key, OffsetRange range);
   void ResolveGaps();
   Status SetPaused(bool paused);
@@ -91,7 +98,6 @@ class ConsumerImpl final : public Consumer {
   std::vector<std::string> manual_topics_;             // join_group=false: still to be assigned
   std::chrono::steady_clock::time_point next_assign_;  // after a failed AssignAll()
   bool joined_ = true;                                 // a group member (join_group)
-  bool start_query_failed_ = false;                    // a watermark query failed in this Assign()
   bool paused_ = false;
   bool closed_ = false;
   bool fatal_ = false;

@@ -51,24 +51,50 @@ void ConsumerImpl::OnRebalance(rd_kafka_resp_err_t err,
   }
 }
 
-ConsumerImpl::Start ConsumerImpl::StartOffset(const Key& key, OffsetRange* lost) {
+std::map<ConsumerImpl::Key, ConsumerImpl::Watermarks> ConsumerImpl::QueryWatermarks(
+    const rd_kafka_topic_partition_list_t* partitions) {
+  std::map<Key, Watermarks> marks;
+  if (partitions->cnt == 0) return marks;
+  // One ListOffsets round for all the log starts and one for all the ends
+  // (rd_kafka_offsets_for_times with the logical "times" BEGINNING and END, which the
+  // broker answers with the watermarks), instead of two round trips per partition.
+  std::map<Key, std::int64_t> low;
+  for (const std::int64_t which : {RD_KAFKA_OFFSET_BEGINNING, RD_KAFKA_OFFSET_END}) {
+    PartitionListPtr list(rd_kafka_topic_partition_list_copy(partitions));
+    for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = which;
+    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk_.get(), list.get(), kWatermarkTimeoutMs);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      Log().warn("cannot query the watermarks of {} partition(s) at assignment: {}",
+                 partitions->cnt, ErrorText(e));
+      return {};
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+      const rd_kafka_topic_partition_t& tp = list->elems[i];
+      if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR || tp.offset < 0) continue;
+      Key key(tp.topic, tp.partition);
+      if (which == RD_KAFKA_OFFSET_BEGINNING) {
+        low[key] = tp.offset;
+      } else if (auto it = low.find(key); it != low.end()) {
+        marks[key] = Watermarks{it->second, tp.offset};
+      }
+    }
+  }
+  return marks;
+}
+
+ConsumerImpl::Start ConsumerImpl::StartOffset(const Key& key, const Watermarks* marks,
+                                              OffsetRange* lost) {
   std::optional<std::int64_t> stored;
   if (lookup_) stored = lookup_(key.first, key.second);
   const bool have_stored = stored && *stored >= 0;
-  // A query that failed in this assignment is not repeated for partitions that only
-  // need the log start: librdkafka finds it itself (each query may block 2 s).
-  if (!have_stored && start_query_failed_) return {RD_KAFKA_OFFSET_BEGINNING, false};
-  std::int64_t low = 0;
-  std::int64_t high = 0;
-  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_.get(), key.first.c_str(), key.second,
-                                                           &low, &high, kWatermarkTimeoutMs);
-  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    start_query_failed_ = true;
+  if (marks == nullptr) {
     if (!have_stored) return {RD_KAFKA_OFFSET_BEGINNING, false};
-    Log().warn("cannot check {}[{}] for lost records at assignment: {}", key.first, key.second,
-               ErrorText(e));
+    Log().warn("cannot check {}[{}] for lost records at assignment: its watermarks are unknown",
+               key.first, key.second);
     return {*stored, true};
   }
+  const std::int64_t low = marks->low;
+  const std::int64_t high = marks->high;
   // "From the beginning" is given to librdkafka as the log start just queried: with the
   // logical offset it would look the start up again itself, and that lookup came ~0.5 s
   // after the partitions with explicit offsets were fetching (librdkafka 2.0.2), holding
@@ -94,12 +120,13 @@ void ConsumerImpl::Assign(rd_kafka_topic_partition_list_t* partitions, bool coop
   std::vector<std::pair<Key, OffsetRange>> losses;
   std::string described;
   const auto started = std::chrono::steady_clock::now();
-  start_query_failed_ = false;
+  const std::map<Key, Watermarks> marks = QueryWatermarks(partitions);
   for (int i = 0; i < partitions->cnt; ++i) {
     rd_kafka_topic_partition_t& tp = partitions->elems[i];
     Key key(tp.topic, tp.partition);
     OffsetRange lost;
-    const Start start = StartOffset(key, &lost);
+    auto m = marks.find(key);
+    const Start start = StartOffset(key, m == marks.end() ? nullptr : &m->second, &lost);
     if (lost.to > lost.from) losses.emplace_back(key, lost);
     tp.offset = start.offset;
     assigned_[key] = Assigned{GapTracker(start.tracked ? start.offset : GapTracker::kUnknown)};
