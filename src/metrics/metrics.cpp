@@ -124,32 +124,40 @@ Metrics::Impl::Impl()
                         "1 when consuming with state restored and indexed (/readyz)")
                 .Add({})) {}
 
+namespace {
+Labels ToLabels(LabelList labels) {
+  Labels out;
+  for (const auto& [name, value] : labels) out.emplace(name, value);
+  return out;
+}
+}  // namespace
+
 Counter& Metrics::Impl::GetCounter(Family<Counter>& family, const std::string& cache_key,
-                                   const Labels& labels) {
+                                   LabelList labels) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = by_label.find(cache_key);
   if (it != by_label.end()) return *it->second;
-  Counter& c = family.Add(labels);
+  Counter& c = family.Add(ToLabels(labels));
   by_label.emplace(cache_key, &c);
   return c;
 }
 
 Histogram& Metrics::Impl::GetHistogram(Family<Histogram>& family, const std::string& cache_key,
-                                       const Labels& labels, const std::vector<double>& buckets) {
+                                       LabelList labels, const std::vector<double>& buckets) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = histograms.find(cache_key);
   if (it != histograms.end()) return *it->second;
-  Histogram& h = family.Add(labels, Histogram::BucketBoundaries(buckets));
+  Histogram& h = family.Add(ToLabels(labels), Histogram::BucketBoundaries(buckets));
   histograms.emplace(cache_key, &h);
   return h;
 }
 
 Gauge& Metrics::Impl::GetGauge(Family<Gauge>& family, const std::string& cache_key,
-                               const Labels& labels) {
+                               LabelList labels) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = gauges.find(cache_key);
   if (it != gauges.end()) return *it->second;
-  Gauge& g = family.Add(labels);
+  Gauge& g = family.Add(ToLabels(labels));
   gauges.emplace(cache_key, &g);
   return g;
 }

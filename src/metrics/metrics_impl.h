@@ -7,9 +7,12 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "careloop/metrics/metrics.h"
@@ -21,6 +24,9 @@ using prometheus::Family;
 using prometheus::Gauge;
 using prometheus::Histogram;
 using Labels = std::map<std::string, std::string>;
+// Label names and values of one series; copied into Labels only when the series is new
+// (the hot paths look their series up by cache key and build no map).
+using LabelList = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 // Register a family and note its name in `names`.
 Family<Counter>& CounterFamily(prometheus::Registry& r, std::vector<std::string>& names,
@@ -84,15 +90,14 @@ struct Metrics::Impl {
   // Per replaced family: the series set so far (key -> gauge), to zero the absent ones.
   std::map<const void*, std::map<std::string, Gauge*>> replaced;
 
-  Counter& GetCounter(Family<Counter>& family, const std::string& cache_key, const Labels& labels);
-  Histogram& GetHistogram(Family<Histogram>& family, const std::string& cache_key,
-                          const Labels& labels, const std::vector<double>& buckets);
-  Gauge& GetGauge(Family<Gauge>& family, const std::string& cache_key, const Labels& labels);
+  Counter& GetCounter(Family<Counter>& family, const std::string& cache_key, LabelList labels);
+  Histogram& GetHistogram(Family<Histogram>& family, const std::string& cache_key, LabelList labels,
+                          const std::vector<double>& buckets);
+  Gauge& GetGauge(Family<Gauge>& family, const std::string& cache_key, LabelList labels);
   // Sets every series of `values` and zeroes the series set before and absent now.
   void Replace(Family<Gauge>& family, const std::vector<GaugeValue>& values);
   // Raises a counter kept in state to `target` (it never goes down in this process).
-  void Sync(Family<Counter>& family, const std::string& cache_key, const Labels& labels,
-            double target);
+  void Sync(Family<Counter>& family, const std::string& cache_key, LabelList labels, double target);
   double Sum(const std::string& prefix) const;
 };
 

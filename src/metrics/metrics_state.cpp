@@ -38,8 +38,8 @@ void Metrics::Impl::Replace(Family<Gauge>& family, const std::vector<GaugeValue>
   }
 }
 
-void Metrics::Impl::Sync(Family<Counter>& family, const std::string& cache_key,
-                         const Labels& labels, double target) {
+void Metrics::Impl::Sync(Family<Counter>& family, const std::string& cache_key, LabelList labels,
+                         double target) {
   Counter& c = GetCounter(family, cache_key, labels);
   double now = c.Value();
   if (target > now) c.Increment(target - now);
