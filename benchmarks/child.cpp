@@ -92,6 +92,7 @@ Result<ChildResult> ChildProcess::Wait() {
     r.rss_mb = Num(d, "rss_mb");
     r.peak_rss_mb = Num(d, "peak_rss_mb");
     r.block_cache_mb = Num(d, "block_cache_mb");
+    r.cpu_s = Num(d, "cpu_s");
     r.timed_out = Flag(d, "timed_out");
     r.ok = Flag(d, "ok");
     const int rc = pclose(pipe_);

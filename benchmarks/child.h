@@ -19,6 +19,7 @@ struct ChildResult {
   double open_s = 0, first_s = 0, last_s = 0, done_s = 0;
   double events = 0, records_lost = 0, outbox_left = 0;
   double rss_mb = 0, peak_rss_mb = 0, block_cache_mb = 0;
+  double cpu_s = 0;  // the pipeline process's CPU from its first record to the end
   bool timed_out = false, ok = false;
 };
 

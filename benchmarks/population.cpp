@@ -260,7 +260,7 @@ Status RunPopulation(Context& ctx, std::uint64_t workers, bool main) {
                workers, events.size(), largest * (bytes / events.size()) / 1048576.0);
   if (main) CARELOOP_RETURN_IF_ERROR(Ceilings(ctx, bootstrap, workers, events));
 
-  std::vector<double> eps, processed_eps, rss, peak, cache, lost;
+  std::vector<double> eps, processed_eps, rss, peak, cache, lost, cpu_us;
   const std::string run_dir = (fs::path(s.work_dir) / "run").string();
   for (int i = 0; i < s.runs; ++i) {
     CARELOOP_RETURN_IF_ERROR(CopyState(StateDir(ctx, workers), run_dir));
@@ -283,8 +283,11 @@ Status RunPopulation(Context& ctx, std::uint64_t workers, bool main) {
     rss.push_back(r->rss_mb);
     peak.push_back(r->peak_rss_mb);
     cache.push_back(r->block_cache_mb);
-    spdlog::info("e2e {} workers run {}: {:.0f} events/s ({:.0f}/s processed), RSS {:.0f} MB",
-                 workers, i + 1, eps.back(), processed_eps.back(), rss.back());
+    cpu_us.push_back(r->cpu_s * 1e6 / static_cast<double>(events.size()));
+    spdlog::info(
+        "e2e {} workers run {}: {:.0f} events/s ({:.0f}/s processed), {:.0f} us of the "
+        "pipeline's CPU per event, RSS {:.0f} MB",
+        workers, i + 1, eps.back(), processed_eps.back(), cpu_us.back(), rss.back());
   }
   std::error_code ec;
   fs::remove_all(run_dir, ec);
@@ -293,11 +296,13 @@ Status RunPopulation(Context& ctx, std::uint64_t workers, bool main) {
   o.Set(sc, "rss_mb", Median(rss));
   o.Set(sc, "peak_rss_mb", *std::max_element(peak.begin(), peak.end()));
   o.Set(sc, "block_cache_mb", Median(cache));
+  o.Set(sc, "cpu_us_per_event", Median(cpu_us));
   o.Set(sc, "eps_runs", eps);
   o.Set(sc, "rss_runs", rss);
   if (main) {
     o.Set(o.root(), "e2e_eps", Median(eps));
     o.Set(o.root(), "e2e_processed_eps", Median(processed_eps));
+    o.Set(o.root(), "e2e_cpu_us_per_event", Median(cpu_us));
     o.Set(o.root(), "e2e_workers", static_cast<double>(workers));
     o.Set(o.root(), "e2e_events", static_cast<double>(events.size()));
     o.Set(o.Object(o.root(), "runs"), "e2e_eps", eps);

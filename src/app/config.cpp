@@ -98,6 +98,8 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
   CARELOOP_RETURN_IF_ERROR(
       ReadScalar(file, st, "state", "write_buffer_mb", &c->store.write_buffer_mb));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, st, "state", "sync_writes", &c->store.sync_writes));
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, st, "state", "compress_worker_files", &c->store.compress_worker_files));
   auto pr = root["processing"];
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "batch_max", &c->batch_max));
   CARELOOP_RETURN_IF_ERROR(

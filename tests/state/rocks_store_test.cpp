@@ -327,7 +327,9 @@ TEST_CASE("size and cache figures come from RocksDB", "[integration]") {
 
 TEST_CASE("worker files live in blob files and read back across rewrites and reopens",
           "[integration]") {
-  StoreHarness h(StoreKind::kRocks);
+  const bool compress = GENERATE(false, true);
+  INFO("compress_worker_files " << compress);
+  StoreHarness h(StoreKind::kRocks, [&](StoreOptions& o) { o.compress_worker_files = compress; });
   std::string file;
   for (int version = 0; version < 20; ++version) {
     // A worker file's size, of bytes that do not compress away.
@@ -381,6 +383,11 @@ TEST_CASE("every column family shares one cache; blooms on entities and seen", "
     CHECK(r.families[f].options.enable_blob_files == (f == kEntities));
   }
   CHECK(r.families[kEntities].options.enable_blob_garbage_collection);
+  // Worker files are not compressed unless asked (CPU over disk).
+  CHECK(r.families[kEntities].options.blob_compression_type == rocksdb::kNoCompression);
+  o.compress_worker_files = true;
+  CHECK(MakeRocksOptions(o, nullptr).families[kEntities].options.blob_compression_type ==
+        ChooseCompression());
   const auto supported = rocksdb::GetSupportedCompressions();
   const bool has_lz4 =
       std::find(supported.begin(), supported.end(), rocksdb::kLZ4Compression) != supported.end();

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "careloop/state/store.h"
@@ -28,7 +30,9 @@ inline StoreOptions SmallOptions(const std::string& path) {
 
 class StoreHarness {
  public:
-  explicit StoreHarness(StoreKind kind) : kind_(kind) {
+  // `tune` adjusts the RocksDB store's options (the memory store has none).
+  explicit StoreHarness(StoreKind kind, std::function<void(StoreOptions&)> tune = nullptr)
+      : kind_(kind), tune_(std::move(tune)) {
     REQUIRE_FALSE(dir_.path().empty());
     Open();
   }
@@ -49,13 +53,16 @@ class StoreHarness {
       store_ = NewMemoryStore();
       return;
     }
-    auto r = OpenRocksStore(SmallOptions(dir_.path()));
+    StoreOptions o = SmallOptions(dir_.path());
+    if (tune_) tune_(o);
+    auto r = OpenRocksStore(o);
     INFO(r.status().ToString());
     REQUIRE(r.ok());
     store_ = std::move(r).value();
   }
 
   StoreKind kind_;
+  std::function<void(StoreOptions&)> tune_;
   careloop::testing::TempDir dir_;
   std::unique_ptr<Store> store_;
 };
