@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -42,6 +45,31 @@ Settings Settings::Short() {
   s.engine_workers = 10000;
   s.latency_seconds = 8;
   return s;
+}
+
+double ThreadsCpuSeconds(std::string_view name) {
+  static const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  double total = 0;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string thread;
+    std::getline(comm, thread);
+    if (thread != name) continue;
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    // Fields after the ")" that closes the name: 3 state ... 14 utime, 15 stime.
+    std::istringstream fields(line.substr(line.rfind(')') + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+      if (i == 14) utime = std::stod(field);
+      if (i == 15) stime = std::stod(field);
+    }
+    total += (utime + stime) / ticks;
+  }
+  return total;
 }
 
 double RssMb() { return StatusFieldMb("VmRSS"); }

@@ -51,6 +51,8 @@ inline double SecondsSince(SteadyClock::time_point t) {
 // Resident set size and its peak (VmRSS, VmHWM of /proc/self/status), in MiB.
 double RssMb();
 double PeakRssMb();
+// CPU seconds (user + system) of this process's threads named `name` (/proc/self/task).
+double ThreadsCpuSeconds(std::string_view name);
 
 double Median(std::vector<double> v);
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "careloop/kafka/kafka.h"
 
@@ -67,13 +68,17 @@ Result<LatencyResult> MeasureLatency(const LatencyRun& run, const std::vector<Ev
   // The reader of alerts.red, assigned before any load.
   AssignCounter counter;
   std::atomic<bool> stop_reader{false};
-  std::vector<double> samples;
+  std::vector<std::pair<std::int64_t, double>> samples;  // (sent ns, latency ms)
   Status reader_status;
   std::thread reader([&] {
     kafka::Consumer::Options co;
     co.bootstrap_servers = run.bootstrap;
     co.group_id = fmt::format("bench-latency-{}", getpid());
     co.topics = {run.alerts_red_topic};
+    // The embedded broker holds a fetch that found nothing for the whole
+    // fetch.wait.max.ms even when records arrive meanwhile (a real broker answers then):
+    // the reader, which only measures, asks again after 1 ms rather than 10.
+    co.properties["fetch.wait.max.ms"] = "1";
     auto consumer = kafka::Consumer::Create(
         co, [](std::string_view, std::int32_t) { return std::optional<std::int64_t>(); }, &counter);
     if (!consumer.ok()) {
@@ -90,7 +95,7 @@ Result<LatencyResult> MeasureLatency(const LatencyRun& run, const std::vector<Ev
         if (it == index.end()) continue;
         const std::int64_t sent = sent_ns[it->second].load();
         if (sent == 0 || sent < warm_until_ns.load()) continue;
-        samples.push_back(static_cast<double>(now - sent) / 1e6);
+        samples.emplace_back(sent, static_cast<double>(now - sent) / 1e6);
       }
     }
     (*consumer)->Close();
@@ -141,7 +146,17 @@ Result<LatencyResult> MeasureLatency(const LatencyRun& run, const std::vector<Ev
   LatencyResult r;
   const auto t0 = SteadyClock::now();
   warm_until_ns = NowNs() + 1000000000;
+  double fifth_cpu = ThreadsCpuSeconds("rdk:mock");
+  auto fifth_start = t0;
+  std::size_t fifth = 0;
   for (std::size_t k = 0; k < paced && st.ok(); ++k) {
+    if (k == paced * (fifth + 1) / 5) {
+      const double cpu = ThreadsCpuSeconds("rdk:mock");
+      r.broker_cores_by_fifth.push_back((cpu - fifth_cpu) / SecondsSince(fifth_start));
+      fifth_cpu = cpu;
+      fifth_start = SteadyClock::now();
+      ++fifth;
+    }
     const auto due = t0 + std::chrono::nanoseconds(static_cast<std::int64_t>(k * 1e9 / run.rate));
     // Sleep until the event is due rather than spin: the load generator shares the 2
     // cores with the pipeline, and spinning took a third of a core from it. Each event's
@@ -155,6 +170,8 @@ Result<LatencyResult> MeasureLatency(const LatencyRun& run, const std::vector<Ev
     st = Send(p, topic, events[i], i);
   }
   const double send_seconds = SecondsSince(t0);
+  r.broker_cores_by_fifth.push_back((ThreadsCpuSeconds("rdk:mock") - fifth_cpu) /
+                                    SecondsSince(fifth_start));
   if (st.ok()) st = p.Flush(60000);
   auto result = (*child)->Wait();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the last alerts
@@ -165,12 +182,24 @@ Result<LatencyResult> MeasureLatency(const LatencyRun& run, const std::vector<Ev
   r.offered_eps = run.rate;
   r.sent = paced;
   r.achieved_eps = paced / send_seconds;
-  std::sort(samples.begin(), samples.end());
   r.samples = samples.size();
-  r.p50_ms = Percentile(samples, 0.50);
-  r.p99_ms = Percentile(samples, 0.99);
-  r.p999_ms = Percentile(samples, 0.999);
-  r.max_ms = samples.empty() ? 0 : samples.back();
+  std::sort(samples.begin(), samples.end());  // by send time
+  std::vector<double> all;
+  for (std::size_t fifth = 0; fifth < 5 && !samples.empty(); ++fifth) {
+    std::vector<double> part;
+    for (std::size_t i = samples.size() * fifth / 5; i < samples.size() * (fifth + 1) / 5; ++i) {
+      part.push_back(samples[i].second);
+    }
+    all.insert(all.end(), part.begin(), part.end());
+    std::sort(part.begin(), part.end());
+    r.p50_by_fifth_ms.push_back(Percentile(part, 0.50));
+    r.p99_by_fifth_ms.push_back(Percentile(part, 0.99));
+  }
+  std::sort(all.begin(), all.end());
+  r.p50_ms = Percentile(all, 0.50);
+  r.p99_ms = Percentile(all, 0.99);
+  r.p999_ms = Percentile(all, 0.999);
+  r.max_ms = all.empty() ? 0 : all.back();
   return r;
 }
 

@@ -24,6 +24,13 @@ struct LatencyResult {
   double achieved_eps = 0;  // what the paced producer actually sent
   std::uint64_t samples = 0;
   std::uint64_t sent = 0;
+  // p50 and p99 of each fifth of the run (by send time): a latency that grows along the
+  // run is a queue building up, not a constant cost.
+  std::vector<double> p50_by_fifth_ms, p99_by_fifth_ms;
+  // The embedded broker's thread (rdk:mock, in this process), cores busy in each fifth:
+  // its fetch path scans a partition's message sets from the oldest (librdkafka 2.0.2's
+  // mock keeps no offset index), so its cost grows with what the run has produced.
+  std::vector<double> broker_cores_by_fifth;
   ChildResult child;
 };
 

@@ -1,6 +1,7 @@
 // RunLive: red-alert latency at a fixed share of the measured maximum, then restarts on
 // the state that run left (1 million workers in the long form).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -166,12 +167,20 @@ Status RunLive(Context& ctx) {
   o.Set(l, "achieved_eps", lat->achieved_eps);
   o.Set(l, "load_share", s.latency_load);
   o.Set(l, "samples", static_cast<double>(lat->samples));
+  o.Set(l, "p50_by_fifth", lat->p50_by_fifth_ms);
+  o.Set(l, "p99_by_fifth", lat->p99_by_fifth_ms);
+  o.Set(l, "broker_cores_by_fifth", lat->broker_cores_by_fifth);
   o.Set(l, "events", static_cast<double>(lat->sent));
   o.Set(l, "rss_mb", lat->child.rss_mb);
   spdlog::info(
       "latency at {:.0f} events/s: p50 {:.1f} ms, p99 {:.1f} ms, p999 {:.1f} ms ({} "
       "red alerts)",
       lat->achieved_eps, lat->p50_ms, lat->p99_ms, lat->p999_ms, lat->samples);
+  spdlog::info(
+      "latency by fifth of the run: p50 {:.1f} ms, p99 {:.1f} ms; embedded broker thread "
+      "{:.2f} cores",
+      fmt::join(lat->p50_by_fifth_ms, " / "), fmt::join(lat->p99_by_fifth_ms, " / "),
+      fmt::join(lat->broker_cores_by_fifth, " / "));
 
   // Restarts: the same state and group the latency run stopped with (as `careloop run`
   // restarting), then in a new group (no wait for the old member), then on empty state.
