@@ -58,7 +58,9 @@ Status ProducerImpl::Init(const Options& options) {
       {"enable.idempotence", "true"},
       {"acks", "all"},
       {"compression.type", "lz4"},
-      {"linger.ms", "5"},
+      // Red alerts wait this long for companions before leaving (5 before; 2 did not cost
+      // backlog throughput: batches fill from a step's records, not from waiting).
+      {"linger.ms", "2"},
       {"batch.num.messages", "10000"},
       {"queue.buffering.max.messages", "100000"},
   };
