@@ -6,6 +6,7 @@
 #include <simdjson.h>
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -212,6 +213,9 @@ std::string MarkdownFigures(const JsonOut& out) {
   row("… the same", N(e2e) + " ev/s", "engine (memory)", Ratio(e2e, engine), "", "");
   row("… the same", N(e2e) + " ev/s", "output-side ceiling (produce ÷ records per event)",
       Ratio(e2e, num({"ratios", "output_side_ceiling_eps"})), "", "");
+  row("… the pipeline's CPU per event (all its threads, first record to all confirmed)",
+      fmt::format("{:.0f} µs", num({"e2e_cpu_us_per_event"})), "2 cores ÷ that",
+      N(2e6 / std::max(num({"e2e_cpu_us_per_event"}), 1.0)) + " ev/s", "", "");
   row(fmt::format("**red-alert latency** produce → readable on alerts.red, at {} ev/s offered "
                   "({} achieved)",
                   N(num({"red_alert_latency_ms", "offered_eps"})),
@@ -220,6 +224,19 @@ std::string MarkdownFigures(const JsonOut& out) {
                   num({"red_alert_latency_ms", "p99"}), num({"red_alert_latency_ms", "p999"})),
       "offered / e2e", Ratio(num({"red_alert_latency_ms", "offered_eps"}), e2e), "p99 ≤ 25 ms",
       fmt::format("1 run, {} red alerts", N(num({"red_alert_latency_ms", "samples"}))));
+  auto fifths = [&](const char* key, const char* format) {
+    std::string out;
+    const rapidjson::Value* v = Find(r, "red_alert_latency_ms");
+    if (v == nullptr || !v->IsObject() || !v->HasMember(key) || !(*v)[key].IsArray()) return out;
+    for (const auto& x : (*v)[key].GetArray()) {
+      if (!out.empty()) out += " · ";
+      out += fmt::format(fmt::runtime(format), x.GetDouble());
+    }
+    return out;
+  };
+  row("… the same by fifth of the run: p50 / p99 (ms); the embedded broker's thread (cores)",
+      fifths("p50_by_fifth", "{:.1f}") + " / " + fifths("p99_by_fifth", "{:.1f}"), "broker thread",
+      fifths("broker_cores_by_fifth", "{:.2f}"), "", "");
   row(fmt::format("**restart** to processing, {} workers in state (same consumer group)",
                   N(num({"restart", "workers"}))),
       fmt::format("{:.2f} s", num({"restart_s"})),
