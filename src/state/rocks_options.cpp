@@ -71,8 +71,7 @@ RocksOptions MakeRocksOptions(const StoreOptions& o, rocksdb::Env* env) {
   entities.enable_blob_files = true;
   entities.min_blob_size = kBlobMinBytes;
   entities.blob_file_size = 64 * kMiB;
-  // Uncompressed by default: on 2 cores LZ4 at flush and on every blob-cache miss cost
-  // ~5 % of the CPU per event, and disk is cheaper here than CPU.
+  // Compressed unless state.compress_worker_files is false (store.h: what each costs).
   entities.blob_compression_type = o.compress_worker_files ? compression : rocksdb::kNoCompression;
   entities.enable_blob_garbage_collection = true;
   entities.blob_cache = r.cache;  // the one shared cache bounds blobs too

@@ -383,11 +383,11 @@ TEST_CASE("every column family shares one cache; blooms on entities and seen", "
     CHECK(r.families[f].options.enable_blob_files == (f == kEntities));
   }
   CHECK(r.families[kEntities].options.enable_blob_garbage_collection);
-  // Worker files are not compressed unless asked (CPU over disk).
-  CHECK(r.families[kEntities].options.blob_compression_type == rocksdb::kNoCompression);
-  o.compress_worker_files = true;
+  // Worker files are compressed unless asked not to be.
+  CHECK(r.families[kEntities].options.blob_compression_type == ChooseCompression());
+  o.compress_worker_files = false;
   CHECK(MakeRocksOptions(o, nullptr).families[kEntities].options.blob_compression_type ==
-        ChooseCompression());
+        rocksdb::kNoCompression);
   const auto supported = rocksdb::GetSupportedCompressions();
   const bool has_lz4 =
       std::find(supported.begin(), supported.end(), rocksdb::kLZ4Compression) != supported.end();

@@ -90,9 +90,10 @@ struct StoreOptions {
   std::size_t block_cache_mb = 256;   // Default: 256. One cache shared by all column families.
   std::size_t write_buffer_mb = 128;  // Default: 128. Total memtable budget (WriteBufferManager).
   bool sync_writes = false;           // Default: false (WAL written, not fsynced per batch)
-  // Default: false. Compress worker files in their blob files (LZ4): about half the disk,
-  // for ~5 % more CPU per event (compressed at flush, decompressed on each cache miss).
-  bool compress_worker_files = false;
+  // Default: true. LZ4 worker files in their blob files: half the disk, and at 1 M
+  // workers ~12 % less CPU per event than uncompressed (twice the bytes flushed, garbage
+  // collected and read back); at 200 k uncompressed was ~5 % cheaper.
+  bool compress_worker_files = true;
   bool read_only = false;  // Default: false. `inspect` opens read-only.
 };
 
