@@ -72,10 +72,7 @@ bool ParseOutbox(std::string_view key, std::uint64_t* seq) {
 }
 
 void PutOutboxFields(std::string* dst, const OutboxEntry& e) {
-  PutLengthPrefixedSlice(dst, e.topic);
-  PutLengthPrefixedSlice(dst, e.key);
-  PutLengthPrefixedSlice(dst, e.value);
-  PutLengthPrefixedSlice(dst, e.id);
+  for (std::string_view f : OutboxFields(e)) PutLengthPrefixedSlice(dst, f);
 }
 
 bool GetOutboxFields(std::string_view* input, OutboxEntry* e) {

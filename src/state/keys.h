@@ -18,6 +18,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,8 +44,13 @@ std::string Seen(std::int32_t partition, std::string_view event_id);
 
 std::string Outbox(std::uint64_t seq);
 [[nodiscard]] bool ParseOutbox(std::string_view key, std::uint64_t* seq);
-// An entry's topic, key, value and id, length-prefixed (not its seq): appended to `dst`,
-// or read from the front of `input` (advanced past them).
+// The fields an outbox value holds for an entry, in their stored order: topic, key,
+// value, id (not its seq, which is the key).
+inline std::array<std::string_view, 4> OutboxFields(const OutboxEntry& e) {
+  return {e.topic, e.key, e.value, e.id};
+}
+// An entry's OutboxFields, length-prefixed: appended to `dst`, or read from the front of
+// `input` (advanced past them).
 void PutOutboxFields(std::string* dst, const OutboxEntry& entry);
 [[nodiscard]] bool GetOutboxFields(std::string_view* input, OutboxEntry* entry);
 // A single entry's value (version 1; outbox_layout.h stores groups): everything but

@@ -79,10 +79,9 @@ void OutboxGroupPieces(const std::vector<OutboxEntry>& entries, std::size_t begi
   prefixes->push_back(static_cast<char>(kGroupVersion));
   prefix(end - begin, 0);
   for (std::size_t i = begin; i < end; ++i) {
-    const OutboxEntry& e = entries[i];
-    for (const std::string* f : {&e.topic, &e.key, &e.value, &e.id}) {
-      prefix(f->size(), prefixes->size());
-      pieces->push_back(*f);
+    for (std::string_view f : keys::OutboxFields(entries[i])) {
+      prefix(f.size(), prefixes->size());
+      pieces->push_back(f);
     }
   }
 }
