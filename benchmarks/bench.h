@@ -32,6 +32,7 @@ struct Settings {
   std::uint64_t engine_workers = 100000;  // Replay() benchmark population
   double latency_seconds = 30;            // paced run length
   double latency_load = 0.5;              // share of the measured e2e maximum
+  double latency_eps = 0;                 // > 0: this offered rate instead (A/B runs)
   bool short_form = false;
   // Populations above `clone_above` (and above `clone_base`) get a cloned state
   // (clone_state.h): a fully preloaded state of `clone_base` workers plus renamed copies

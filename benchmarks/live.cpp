@@ -118,8 +118,10 @@ Status RunLive(Context& ctx) {
   const Settings& s = ctx.settings;
   JsonOut& o = ctx.out;
   const double e2e = Number(o.root(), {"e2e_eps"});
-  if (e2e <= 0) return Status::InvalidArgument("latency: no end-to-end figure to scale from");
-  const double rate = s.latency_load * e2e;
+  if (e2e <= 0 && s.latency_eps <= 0) {
+    return Status::InvalidArgument("latency: no end-to-end figure to scale from");
+  }
+  const double rate = s.latency_eps > 0 ? s.latency_eps : s.latency_load * e2e;
   // The restarts' events are set aside first: a small population may hold fewer new
   // events than asked for, and then the latency run gets fewer, never the restarts.
   const std::size_t restart_events = static_cast<std::size_t>(s.runs + 3) * kRestartEvents;
@@ -165,7 +167,7 @@ Status RunLive(Context& ctx) {
   o.Set(l, "max", lat->max_ms);
   o.Set(l, "offered_eps", lat->offered_eps);
   o.Set(l, "achieved_eps", lat->achieved_eps);
-  o.Set(l, "load_share", s.latency_load);
+  o.Set(l, "load_share", s.latency_eps <= 0 ? s.latency_load : e2e > 0 ? s.latency_eps / e2e : 0);
   o.Set(l, "samples", static_cast<double>(lat->samples));
   o.Set(l, "p50_by_fifth", lat->p50_by_fifth_ms);
   o.Set(l, "p99_by_fifth", lat->p99_by_fifth_ms);

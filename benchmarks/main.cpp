@@ -37,6 +37,7 @@ struct AllArgs {
   std::uint64_t engine_workers = 0;
   double latency_seconds = 0;
   double latency_load = 0;
+  double latency_eps = 0;
   std::uint64_t clone_above = 0;
   std::uint64_t clone_base = 0;
   bool no_clone = false;
@@ -55,6 +56,7 @@ int RunAll(const AllArgs& a) {
   if (a.engine_workers > 0) s.engine_workers = a.engine_workers;
   if (a.latency_seconds > 0) s.latency_seconds = a.latency_seconds;
   if (a.latency_load > 0) s.latency_load = a.latency_load;
+  if (a.latency_eps > 0) s.latency_eps = a.latency_eps;
   if (a.clone_above > 0) s.clone_above = a.clone_above;
   if (a.clone_base > 0) s.clone_base = a.clone_base;
   if (a.no_clone) s.clone_above = std::numeric_limits<std::uint64_t>::max();
@@ -135,6 +137,9 @@ int main(int argc, char** argv) {
   a->add_option("--latency-seconds", all.latency_seconds, "length of the paced latency run");
   a->add_option("--latency-load", all.latency_load,
                 "offered load of the latency run, as a share of the e2e maximum (default 0.5)");
+  a->add_option("--latency-eps", all.latency_eps,
+                "offered load of the latency run in events/s (instead of --latency-load; "
+                "to compare two builds or configurations at the same load)");
   a->add_option("--clone-above", all.clone_above,
                 "populations above this many workers get a cloned state (default 1000000)");
   a->add_option("--clone-base", all.clone_base,
