@@ -100,8 +100,14 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, st, "state", "sync_writes", &c->store.sync_writes));
   CARELOOP_RETURN_IF_ERROR(
       ReadScalar(file, st, "state", "compress_worker_files", &c->store.compress_worker_files));
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, st, "state", "blob_gc_age_cutoff", &c->store.blob_gc_age_cutoff));
+  if (!(c->store.blob_gc_age_cutoff > 0 && c->store.blob_gc_age_cutoff <= 1)) {
+    return Bad(file, st["blob_gc_age_cutoff"], "state.blob_gc_age_cutoff must be in (0, 1]");
+  }
   auto pr = root["processing"];
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "batch_max", &c->batch_max));
+  CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "step_max_ms", &c->step_max_ms));
   CARELOOP_RETURN_IF_ERROR(
       ReadScalar(file, pr, "processing", "poll_timeout_ms", &c->poll_timeout_ms));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "max_in_flight", &c->max_in_flight));
@@ -114,6 +120,8 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
   if (c->align_max_buffered < 1)
     return Bad(file, pr["align_max_buffered"], "processing.align_max_buffered must be >= 1");
   if (c->batch_max < 1) return Bad(file, pr["batch_max"], "processing.batch_max must be >= 1");
+  if (c->step_max_ms < 0)
+    return Bad(file, pr["step_max_ms"], "processing.step_max_ms must be >= 0 (0: no limit)");
   if (c->max_in_flight < 1)
     return Bad(file, pr["max_in_flight"], "processing.max_in_flight must be >= 1");
   auto f = root["files"];

@@ -31,9 +31,12 @@ struct AppConfig {
   int broker_partitions = 6;
   state::StoreOptions store;
   int batch_max = 5000;
+  // A step also ends once it has processed for this long (0: no limit), so that a
+  // backlog's steps do not hold a red alert back for a whole batch_max of records.
+  int step_max_ms = 100;
   int poll_timeout_ms = 50;
   std::int64_t max_in_flight = 200000;
-  int align_max_idle_ms = 60000;        // event-time alignment across input topics (aligner.h)
+  int align_max_idle_ms = 60000;  // event-time alignment across input topics (aligner.h)
   std::int64_t align_max_buffered = 200000;
   std::string tests_file;  // absolute or relative to the working directory
   std::string rules_file;

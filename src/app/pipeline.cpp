@@ -286,15 +286,24 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
     return high.has_value() && next >= *high;
   };
   std::uint64_t forced_logged = 0;
+  const auto step_max = std::chrono::milliseconds(c.step_max_ms);
+  bool cut_short = false;  // the last step ended on step_max_ms with records ready
   while (!stop.load(std::memory_order_relaxed)) {
     // Waiting records (a lagging topic's fetch): poll briefly and look again. A step in
-    // flight: only take what is there, and if nothing is, wait for the step and send its
-    // records rather than hold them back for a poll.
+    // flight, or records left ready by a step cut short: only take what is there, and if
+    // nothing is, wait for the step and send its records rather than hold them back for a
+    // poll. After a step cut short, only up to batch_max records are held (the poll waits
+    // a step when more are); otherwise the poll always runs: the records held may be
+    // waiting for a lagging topic's, which only a poll brings.
     const bool committing = committer_->in_flight();
-    const int timeout = committing                            ? 0
+    const int timeout = committing || cut_short               ? 0
                         : paused_ || aligner_->buffered() > 0 ? 10
                                                               : c.poll_timeout_ms;
-    Status st = consumer_->Poll(c.batch_max, timeout, &batch);
+    const auto room = cut_short ? static_cast<std::int64_t>(c.batch_max) -
+                                      static_cast<std::int64_t>(aligner_->buffered())
+                                : static_cast<std::int64_t>(c.batch_max);
+    batch.clear();
+    Status st = room > 0 ? consumer_->Poll(static_cast<int>(room), timeout, &batch) : Status::Ok();
     if (!st.ok()) spdlog::warn("consumer: {}", st.ToString());
     if (committer_->in_flight()) {
       result = CollectCommit(batch.empty() && aligner_->buffered() == 0);
@@ -314,7 +323,13 @@ Status Pipeline::Run(const std::atomic<bool>& stop, int flush_timeout_ms) {
     // In event-time order across the input topics of each partition (aligner.h).
     int taken = 0;
     const auto steady_now = std::chrono::steady_clock::now();
+    cut_short = false;
     while (!paused_ && taken < c.batch_max) {
+      if (taken > 0 && step_max.count() > 0 &&
+          std::chrono::steady_clock::now() - steady_now >= step_max) {
+        cut_short = true;
+        break;
+      }
       const Aligner::Record* r = aligner_->Next(caught_up, steady_now);
       if (r == nullptr) break;
       engine::Input in{r->topic, r->partition, r->offset, r->key, r->payload};

@@ -74,6 +74,7 @@ RocksOptions MakeRocksOptions(const StoreOptions& o, rocksdb::Env* env) {
   // Compressed unless state.compress_worker_files is false (store.h: what each costs).
   entities.blob_compression_type = o.compress_worker_files ? compression : rocksdb::kNoCompression;
   entities.enable_blob_garbage_collection = true;
+  entities.blob_garbage_collection_age_cutoff = o.blob_gc_age_cutoff;  // store.h: why not 0.25
   entities.blob_cache = r.cache;  // the one shared cache bounds blobs too
   return r;
 }

@@ -383,6 +383,12 @@ TEST_CASE("every column family shares one cache; blooms on entities and seen", "
     CHECK(r.families[f].options.enable_blob_files == (f == kEntities));
   }
   CHECK(r.families[kEntities].options.enable_blob_garbage_collection);
+  CHECK(r.families[kEntities].options.blob_garbage_collection_age_cutoff == 0.1);
+  o.blob_gc_age_cutoff = 0.3;
+  CHECK(
+      MakeRocksOptions(o, nullptr).families[kEntities].options.blob_garbage_collection_age_cutoff ==
+      0.3);
+  o.blob_gc_age_cutoff = 0.1;
   // Worker files are compressed unless asked not to be.
   CHECK(r.families[kEntities].options.blob_compression_type == ChooseCompression());
   o.compress_worker_files = false;
