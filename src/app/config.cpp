@@ -105,6 +105,11 @@ Status Parse(const std::string& file, const YAML::Node& root, AppConfig* c) {
   if (!(c->store.blob_gc_age_cutoff > 0 && c->store.blob_gc_age_cutoff <= 1)) {
     return Bad(file, st["blob_gc_age_cutoff"], "state.blob_gc_age_cutoff must be in (0, 1]");
   }
+  CARELOOP_RETURN_IF_ERROR(
+      ReadScalar(file, st, "state", "blob_garbage_target", &c->store.blob_garbage_target));
+  if (!(c->store.blob_garbage_target >= 0 && c->store.blob_garbage_target < 1)) {
+    return Bad(file, st["blob_garbage_target"], "state.blob_garbage_target must be in [0, 1)");
+  }
   auto pr = root["processing"];
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "batch_max", &c->batch_max));
   CARELOOP_RETURN_IF_ERROR(ReadScalar(file, pr, "processing", "step_max_ms", &c->step_max_ms));

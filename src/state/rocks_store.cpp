@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "careloop/state/store.h"
+#include "state/blob_gc.h"
 #include "state/fault_fs.h"
 #include "state/keys.h"
 #include "state/outbox_layout.h"
@@ -56,6 +57,9 @@ class RocksStore final : public Store {
   }
   Status CheckFormat();
   Status BuildBatch(const WriteSet& set, rocksdb::WriteBatch* batch, std::uint64_t* next_seq);
+  // Moves the blob GC age cutoff towards options_.blob_garbage_target (blob_gc.h).
+  // REQUIRES: failed_mu_ held.
+  void TuneBlobGc();
 
   const StoreOptions options_;
   RocksOptions rocks_;  // owns the cache and buffer budget the DB uses
@@ -76,6 +80,10 @@ class RocksStore final : public Store {
   std::string group_prefixes_;
   std::vector<std::string_view> group_pieces_;
   std::vector<rocksdb::Slice> group_slices_;
+  // Blob GC (blob_gc.h), guarded by failed_mu_: the cutoff in force, and the writes
+  // since the last look at the garbage.
+  double gc_cutoff_ = options_.blob_gc_age_cutoff;
+  int writes_since_gc_check_ = 0;
 
   // Where timer scans start. Fired timers are deleted, and a scan from the first key
   // would step over every tombstone they left (O(timers ever fired) per scan, which made
@@ -348,6 +356,11 @@ Status RocksStore::Apply(const WriteSet& set) {
     return failed_;
   }
   next_seq_ = next_seq;
+  constexpr int kGcCheckEvery = 64;
+  if (options_.blob_garbage_target > 0 && ++writes_since_gc_check_ >= kGcCheckEvery) {
+    writes_since_gc_check_ = 0;
+    TuneBlobGc();
+  }
   if (!set.timers_put.empty()) {
     std::lock_guard<std::mutex> lock(timer_mu_);
     ++timer_gen_;
@@ -358,6 +371,25 @@ Status RocksStore::Apply(const WriteSet& set) {
     }
   }
   return Status::Ok();
+}
+
+void RocksStore::TuneBlobGc() {
+  std::uint64_t blob = 0, garbage = 0;
+  if (!db_->GetIntProperty(cf_[kEntities], "rocksdb.live-blob-file-size", &blob) ||
+      !db_->GetIntProperty(cf_[kEntities], "rocksdb.live-blob-file-garbage-size", &garbage)) {
+    return;  // a metric RocksDB cannot give: the cutoff stays
+  }
+  const double next = NextBlobGcCutoff(gc_cutoff_, blob, garbage, options_.blob_garbage_target);
+  if (next == gc_cutoff_) return;
+  rocksdb::Status s = db_->SetOptions(
+      cf_[kEntities], {{"blob_garbage_collection_age_cutoff", fmt::format("{}", next)}});
+  if (!s.ok()) {
+    spdlog::warn("state store {}: setting the blob GC cutoff: {}", options_.path, s.ToString());
+    return;
+  }
+  spdlog::debug("state store {}: blob GC cutoff {} -> {} (garbage {} of {} blob bytes)",
+                options_.path, gc_cutoff_, next, garbage, blob);
+  gc_cutoff_ = next;
 }
 
 std::uint64_t RocksStore::ApproximateSizeBytes() const {

@@ -40,9 +40,10 @@ TEST_CASE("the shipped config bounds steps by time and sets blob garbage collect
   CHECK(c->app.batch_max == 5000);
   CHECK(c->app.step_max_ms == 100);
   CHECK(c->app.store.blob_gc_age_cutoff == 0.1);
+  CHECK(c->app.store.blob_garbage_target == 0.3);
 }
 
-TEST_CASE("processing.step_max_ms and state.blob_gc_age_cutoff are read and checked", "[unit]") {
+TEST_CASE("step_max_ms and the blob GC settings are read and checked", "[unit]") {
   TempDir dir;
   SECTION("step_max_ms 0: no time limit") {
     auto c = LoadConfig(ConfigWith(dir, "step_max_ms", "0"));
@@ -65,6 +66,16 @@ TEST_CASE("processing.step_max_ms and state.blob_gc_age_cutoff are read and chec
     auto c = LoadConfig(ConfigWith(dir, "blob_gc_age_cutoff", bad));
     REQUIRE_FALSE(c.ok());
     CHECK_THAT(c.status().message(), Catch::Contains("state.blob_gc_age_cutoff must be in (0, 1]"));
+  }
+  SECTION("a garbage target of 0 (fixed cutoff) is taken; 1 or more is refused") {
+    auto c = LoadConfig(ConfigWith(dir, "blob_garbage_target", "0"));
+    REQUIRE(c.ok());
+    CHECK(c->app.store.blob_garbage_target == 0);
+    TempDir other;
+    auto bad = LoadConfig(ConfigWith(other, "blob_garbage_target", "1"));
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(bad.status().message(),
+               Catch::Contains("state.blob_garbage_target must be in [0, 1)"));
   }
   SECTION("a cutoff that is not a number is refused") {
     auto c = LoadConfig(ConfigWith(dir, "blob_gc_age_cutoff", "most"));

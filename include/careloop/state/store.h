@@ -94,13 +94,17 @@ struct StoreOptions {
   // workers ~12 % less CPU per event than uncompressed (twice the bytes flushed, garbage
   // collected and read back); at 200 k uncompressed was ~5 % cheaper.
   bool compress_worker_files = true;
-  // Default: 0.1. Blob garbage collection: a compaction rewrites the live worker files it
-  // meets in the oldest this-share of blob files, so that their garbage can go. Every
-  // compaction of the worker-file keys meets them all (they are few bytes and sit in
-  // one level), so each rewrites about this share of all live files: the cost grows
-  // with the population, while the garbage left grows only as the share shrinks. At
-  // 1 M workers 0.25 (RocksDB's default) took 0.45 of the pipeline's CPU for
-  // compaction; 0.1 half that. Within (0, 1].
+  // Default: 0.3. Blob garbage collection (state/blob_gc.h): the share of the worker
+  // files' blob bytes that may be garbage. The store moves RocksDB's GC age cutoff to
+  // hold it (checked every 64 writes): lower keeps less disk for more compaction. 0: no
+  // moving, the cutoff stays at blob_gc_age_cutoff. Within [0, 1).
+  double blob_garbage_target = 0.3;
+  // Default: 0.1. The GC age cutoff at open (and for good when blob_garbage_target is 0):
+  // a compaction rewrites the live worker files it meets in the oldest this-share of blob
+  // files. Every compaction of the worker-file keys meets them all, so a fixed cutoff
+  // rewrites that share of all live files each time, work that grows with the
+  // population: at 1 M workers 0.25 (RocksDB's default) gave compaction about 0.4 of the
+  // pipeline's CPU, 0.1 about half as much (benchmarks/RESULTS.md). Within (0, 1].
   double blob_gc_age_cutoff = 0.1;
   bool read_only = false;  // Default: false. `inspect` opens read-only.
 };
