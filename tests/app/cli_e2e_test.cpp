@@ -5,14 +5,13 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
-#include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "support/config_copy.h"
 #include "support/keyed_lines.h"
 #include "support/process.h"
 
@@ -50,25 +49,6 @@ int Total(const std::map<std::string, int>& m) {
   return n;
 }
 
-// config/ and topologies/ copied under `dir`, careloop.yaml's processing section with
-// `batch_max` and `step_max_ms` set: tiny steps, most cut by the clock.
-std::string TinyStepConfig(const TempDir& dir) {
-  namespace fs = std::filesystem;
-  const std::string src = CARELOOP_SOURCE_DIR;
-  fs::copy(src + "/config", dir.path() + "/config", fs::copy_options::recursive);
-  fs::copy(src + "/topologies", dir.path() + "/topologies", fs::copy_options::recursive);
-  const std::string file = dir.path() + "/config/careloop.yaml";
-  std::ifstream in(file);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  in.close();
-  text = std::regex_replace(text, std::regex("\\n  batch_max: [0-9]+"), "\n  batch_max: 40");
-  text = std::regex_replace(text, std::regex("\\n  step_max_ms: [0-9]+"), "\n  step_max_ms: 1");
-  REQUIRE(text.find("\n  batch_max: 40") != std::string::npos);
-  REQUIRE(text.find("\n  step_max_ms: 1") != std::string::npos);
-  std::ofstream(file) << text;
-  return dir.path() + "/config";
-}
-
 std::string ReadTopic(const std::string& bootstrap, const std::string& topic) {
   int status = 0;
   std::string out = RunCommand({"/usr/bin/kcat", "-b", bootstrap, "-C", "-t", topic, "-o",
@@ -88,7 +68,11 @@ TEST_CASE("broker + kcat + run give the same alerts as replay, id for id", "[kaf
   // while it holds a batch_max already. The outputs must not depend on where steps end.
   const bool tiny_steps = GENERATE(false, true);
   CAPTURE(tiny_steps);
-  const std::string run_config = tiny_steps ? TinyStepConfig(dir) : kConfig;
+  const std::string run_config =
+      tiny_steps
+          ? careloop::testing::CopyConfig(dir.path(), {{"  batch_max:", "  batch_max: 40"},
+                                                       {"  step_max_ms:", "  step_max_ms: 1"}})
+          : kConfig;
   const std::string events = dir.path() + "/events.jsonl";
   const std::string replay_out = dir.path() + "/replay.jsonl";
   int status = 0;

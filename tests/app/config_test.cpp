@@ -1,36 +1,22 @@
 // LoadConfig: the shipped configuration's processing and state settings, and the errors
 // that name a bad value's file and line.
 #include <catch2/catch.hpp>
-#include <filesystem>
-#include <fstream>
-#include <regex>
 #include <string>
 
 #include "config.h"
+#include "support/config_copy.h"
 #include "support/process.h"
 
 namespace careloop::app {
 namespace {
 
-namespace fs = std::filesystem;
 using careloop::testing::TempDir;
 
 const std::string kSrc = CARELOOP_SOURCE_DIR;
 
-// config/ and topologies/ copied under `dir`, careloop.yaml's `line` (matched by its
-// key) replaced by `with`. Returns the config directory.
-std::string ConfigWith(const TempDir& dir, const std::string& key, const std::string& with) {
-  fs::copy(kSrc + "/config", dir.path() + "/config", fs::copy_options::recursive);
-  fs::copy(kSrc + "/topologies", dir.path() + "/topologies", fs::copy_options::recursive);
-  const std::string file = dir.path() + "/config/careloop.yaml";
-  std::ifstream in(file);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  in.close();
-  const std::regex line("\n  " + key + ": [^\n]*");
-  REQUIRE(std::regex_search(text, line));
-  text = std::regex_replace(text, line, "\n  " + key + ": " + with);
-  std::ofstream(file) << text;
-  return dir.path() + "/config";
+// The shipped config with careloop.yaml's `key` line (two-space indented) set to `value`.
+std::string ConfigWith(const TempDir& dir, const std::string& key, const std::string& value) {
+  return careloop::testing::CopyConfig(dir.path(), {{"  " + key + ":", "  " + key + ": " + value}});
 }
 
 TEST_CASE("the shipped config bounds steps by time and sets blob garbage collection", "[unit]") {

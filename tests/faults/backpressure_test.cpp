@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "faults/fault_support.h"
+#include "support/config_copy.h"
 
 using namespace careloop::faults;
 
@@ -35,7 +36,7 @@ TEST_CASE("with the output brokers down consumption pauses and memory stays boun
   careloop::testing::TempDir dir;
   Input input = MakeInput(dir.path(), 6000, 55, 1);
   REQUIRE(Total(input.want.at("alerts")) > 2000);
-  const std::string config = MakeConfig(
+  const std::string config = careloop::testing::CopyConfig(
       dir.path(),
       {{"  max_in_flight:", "  max_in_flight: 2000"},
        {"  block_cache_mb:", "  block_cache_mb: 32"},

@@ -86,33 +86,6 @@ Input MakeInput(const std::string& dir, int workers, int seed, int parts) {
   return input;
 }
 
-std::string MakeConfig(const std::string& dir, const std::map<std::string, std::string>& set) {
-  const std::string root = dir + "/cfg";
-  fs::create_directories(root);
-  fs::copy(kConfig, root + "/config", fs::copy_options::recursive);
-  fs::copy(std::string(CARELOOP_SOURCE_DIR) + "/topologies", root + "/topologies",
-           fs::copy_options::recursive);
-  const std::string file = root + "/config/careloop.yaml";
-  std::istringstream in(Slurp(file));
-  std::ostringstream out;
-  std::string line;
-  std::size_t replaced = 0;
-  while (std::getline(in, line)) {
-    bool done = false;
-    for (const auto& [key, whole] : set) {
-      if (!done && line.rfind(key, 0) == 0) {
-        out << whole << '\n';
-        done = true;
-        ++replaced;
-      }
-    }
-    if (!done) out << line << '\n';
-  }
-  REQUIRE(replaced == set.size());
-  std::ofstream(file) << out.str();
-  return root + "/config";
-}
-
 // --- Broker ---------------------------------------------------------------------------
 
 std::optional<Broker> Broker::Start(const std::string& dir, int brokers) {

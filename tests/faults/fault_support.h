@@ -33,11 +33,6 @@ struct Input {
 };
 Input MakeInput(const std::string& dir, int workers, int seed, int parts);
 
-// A copy of config/ (and topologies/) under `dir`, with careloop.yaml's lines that start
-// with a key from `set` (e.g. "  max_in_flight:") replaced by the mapped whole line.
-// Returns the config directory to pass as --config.
-std::string MakeConfig(const std::string& dir, const std::map<std::string, std::string>& set);
-
 // `careloop broker --control`: commands go through a FIFO on its stdin.
 class Broker {
  public:
