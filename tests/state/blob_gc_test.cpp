@@ -53,13 +53,7 @@ WriteSet Files(int n, std::uint32_t seed) {
   WriteSet w;
   std::uint32_t x = seed;
   for (int i = 0; i < n; ++i) {
-    std::string file;
-    for (int b = 0; b < 3000; ++b) {
-      x ^= x << 13;
-      x ^= x >> 17;
-      x ^= x << 5;
-      file.push_back(static_cast<char>(x));
-    }
+    const std::string file = testing::IncompressibleBytes(3000, &x);
     w.PutEntity(EntityKind::kWorker, 0, "W-" + std::to_string(i), file);
   }
   return w;

@@ -334,13 +334,7 @@ TEST_CASE("worker files live in blob files and read back across rewrites and reo
   for (int version = 0; version < 20; ++version) {
     // A worker file's size, of bytes that do not compress away.
     std::uint32_t x = 2463534242u + static_cast<std::uint32_t>(version);
-    file.clear();
-    for (int i = 0; i < 3000; ++i) {
-      x ^= x << 13;
-      x ^= x >> 17;
-      x ^= x << 5;
-      file.push_back(static_cast<char>(x));
-    }
+    file = testing::IncompressibleBytes(3000, &x);
     WriteSet w;
     w.PutEntity(EntityKind::kWorker, 0, "W-1", file);
     w.PutEntity(EntityKind::kWorker, 0, "W-" + std::to_string(version + 2), "small");

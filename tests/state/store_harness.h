@@ -3,6 +3,7 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,6 +19,22 @@ namespace careloop::state::testing {
 enum class StoreKind { kMemory, kRocks };
 
 inline const char* KindName(StoreKind k) { return k == StoreKind::kMemory ? "memory" : "rocksdb"; }
+
+// `n` bytes that do not compress away (xorshift32 from `*state`, which advances): worker
+// files that really take their size in blob files, compressed or not.
+inline std::string IncompressibleBytes(std::size_t n, std::uint32_t* state) {
+  std::string out;
+  out.reserve(n);
+  std::uint32_t x = *state;
+  for (std::size_t i = 0; i < n; ++i) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    out.push_back(static_cast<char>(x));
+  }
+  *state = x;
+  return out;
+}
 
 // Small budgets: tests must not depend on memory size.
 inline StoreOptions SmallOptions(const std::string& path) {
