@@ -6,12 +6,7 @@
 
 namespace careloop::state {
 
-bool RecordReader::Byte(std::uint8_t* v) {
-  if (in_.empty()) return false;
-  *v = static_cast<std::uint8_t>(in_.front());
-  in_.remove_prefix(1);
-  return true;
-}
+void RecordWriter::Grow(std::size_t n) { buf_.resize(std::max(buf_.size() * 2, pos_ + n)); }
 
 bool RecordReader::Bool(bool* v) {
   std::uint8_t b = 0;
@@ -21,9 +16,7 @@ bool RecordReader::Bool(bool* v) {
 }
 
 bool RecordReader::U32(std::uint32_t* v) { return GetVarint32(&in_, v); }
-bool RecordReader::U64(std::uint64_t* v) { return GetVarint64(&in_, v); }
-bool RecordReader::I64(std::int64_t* v) { return GetVarsint64(&in_, v); }
-bool RecordReader::Double(double* v) { return GetDouble(&in_, v); }
+bool RecordReader::U64Slow(std::uint64_t* v) { return GetVarint64(&in_, v); }
 
 bool RecordReader::I32(std::int32_t* v) {
   std::int64_t w = 0;
@@ -48,7 +41,7 @@ bool RecordReader::OptDouble(std::optional<double>* v) {
   return true;
 }
 
-bool RecordReader::Str(std::string* v) {
+bool RecordReader::StrSlow(std::string* v) {
   std::string_view s;
   if (!GetLengthPrefixedSlice(&in_, &s)) return false;
   v->assign(s.data(), s.size());
