@@ -40,12 +40,8 @@ void PutBigEndian64(std::string* dst, std::uint64_t value) {
 
 bool GetFixed64(std::string_view* input, std::uint64_t* value) {
   if (input->size() < 8) return false;
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) {
-    v |= std::uint64_t{static_cast<unsigned char>((*input)[i])} << (8 * i);
-  }
+  *value = DecodeFixed64(input->data());
   input->remove_prefix(8);
-  *value = v;
   return true;
 }
 
@@ -76,7 +72,7 @@ bool GetVarint32(std::string_view* input, std::uint32_t* value) {
 bool GetVarsint64(std::string_view* input, std::int64_t* value) {
   std::uint64_t u = 0;
   if (!GetVarint64(input, &u)) return false;
-  *value = static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  *value = UnZigZag(u);
   return true;
 }
 

@@ -19,7 +19,8 @@
 namespace careloop::state {
 
 // The raw encoders behind Put*: each writes at `dst` (room for 8 / 10 bytes) and returns
-// the end. RecordWriter writes into its own buffer with them.
+// the end. RecordWriter writes into its own buffer with them, and RecordReader's inline
+// paths read with the decoders below.
 inline char* EncodeFixed64(char* dst, std::uint64_t value) {
   for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>((value >> (8 * i)) & 0xff);
   return dst + 8;
@@ -36,6 +37,15 @@ inline char* EncodeVarint64(char* dst, std::uint64_t value) {
 inline std::uint64_t ZigZag(std::int64_t value) {
   const auto u = static_cast<std::uint64_t>(value);
   return (u << 1) ^ (value < 0 ? ~std::uint64_t{0} : 0);
+}
+inline std::int64_t UnZigZag(std::uint64_t u) {
+  return static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
+}
+// The raw decoder behind GetFixed64: reads 8 bytes at `src` (one load on x86).
+inline std::uint64_t DecodeFixed64(const char* src) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= std::uint64_t{static_cast<unsigned char>(src[i])} << (8 * i);
+  return v;
 }
 
 void PutFixed64(std::string* dst, std::uint64_t value);

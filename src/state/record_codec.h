@@ -106,20 +106,15 @@ class RecordReader {
     return U64Slow(v);
   }
   [[nodiscard]] bool I32(std::int32_t* v);
-  [[nodiscard]] bool I64(std::int64_t* v) {  // zig-zag (coding.h)
+  [[nodiscard]] bool I64(std::int64_t* v) {
     std::uint64_t u = 0;
     if (!U64(&u)) return false;
-    *v = static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
+    *v = UnZigZag(u);
     return true;
   }
   [[nodiscard]] bool Double(double* v) {
     if (in_.size() < 8) return false;
-    std::uint64_t bits = 0;  // little-endian (coding.h); one load on x86
-    for (int i = 0; i < 8; ++i) {
-      bits |= std::uint64_t{static_cast<unsigned char>(in_[static_cast<std::size_t>(i)])}
-              << (8 * i);
-    }
-    *v = std::bit_cast<double>(bits);
+    *v = std::bit_cast<double>(DecodeFixed64(in_.data()));
     in_.remove_prefix(8);
     return true;
   }
