@@ -372,6 +372,10 @@ TEST_CASE("every column family shares one cache; blooms on entities and seen", "
     REQUIRE(t != nullptr);
     CHECK(t->block_cache == r.cache);
     CHECK((t->filter_policy != nullptr) == (f == kEntities || f == kSeen));
+    // The memtables of the point-lookup families have a whole-key bloom filter too.
+    const bool point = f == kEntities || f == kSeen;
+    CHECK(r.families[f].options.memtable_whole_key_filtering == point);
+    CHECK((r.families[f].options.memtable_prefix_bloom_size_ratio > 0) == point);
     CHECK(r.families[f].options.compression == ChooseCompression());
     CHECK(r.families[f].options.compaction_style == rocksdb::kCompactionStyleLevel);
     CHECK(r.families[f].options.enable_blob_files == (f == kEntities));
