@@ -18,6 +18,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -44,6 +45,22 @@ inline bool rapidjson::Writer<careloop::engine::RecordBuffer>::ScanWriteUnescape
   const char* p = is.src_;
   const char* end = is.head_ + length;
   const char* q = p;
+  // Eight bytes at a time while none of them needs escaping. SWAR: `hit` is non-zero
+  // exactly when one of the eight is below 0x20 or is '"' or '\\' (the usual zero-byte
+  // test: x - 0x01.. & ~x & 0x80..). The byte loop below then finds which one.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  while (end - q >= 8) {
+    std::uint64_t x;
+    std::memcpy(&x, q, 8);
+    const std::uint64_t quote = x ^ (kOnes * '"');
+    const std::uint64_t backslash = x ^ (kOnes * '\\');
+    const std::uint64_t hit = (((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) |
+                               ((backslash - kOnes) & ~backslash)) &
+                              kHigh;
+    if (hit != 0) break;
+    q += 8;
+  }
   while (q != end) {
     const unsigned char c = static_cast<unsigned char>(*q);
     if (c < 0x20 || c == '"' || c == '\\') break;
@@ -54,9 +71,28 @@ inline bool rapidjson::Writer<careloop::engine::RecordBuffer>::ScanWriteUnescape
   return q != end;
 }
 
+// Raw JSON text (JsonKey below) is copied in one go, not a byte at a time.
+template <>
+inline bool rapidjson::Writer<careloop::engine::RecordBuffer>::WriteRawValue(const char* json,
+                                                                             std::size_t length) {
+  std::memcpy(os_->Push(length), json, length);
+  return true;
+}
+
 namespace careloop::engine {
 
 using JsonWriter = rapidjson::Writer<RecordBuffer>;
+
+// An object key that is a literal of ours (ASCII letters, digits and '_': nothing to
+// escape), written quoted as is, after the separator rapidjson writes before a key.
+template <std::size_t N>
+inline void JsonKey(JsonWriter& w, const char (&key)[N]) {
+  char quoted[N + 1];
+  quoted[0] = '"';
+  std::memcpy(quoted + 1, key, N - 1);
+  quoted[N] = '"';
+  w.RawValue(quoted, N + 1, rapidjson::kStringType);
+}
 
 namespace record_json_internal {
 struct Scratch {

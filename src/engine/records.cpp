@@ -10,8 +10,9 @@ namespace {
 using Writer = JsonWriter;
 
 void Str(Writer& w, std::string_view s) { JsonString(w, s); }
-void Key(Writer& w, std::string_view k) {
-  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+template <std::size_t N>
+void Key(Writer& w, const char (&k)[N]) {
+  JsonKey(w, k);
 }
 void StrOrNull(Writer& w, std::string_view s) {
   if (s.empty()) {

@@ -8,12 +8,14 @@ namespace {
 
 using Writer = JsonWriter;
 
-void S(Writer& w, std::string_view k, std::string_view v) {
-  JsonString(w, k);
+template <std::size_t N>
+void S(Writer& w, const char (&k)[N], std::string_view v) {
+  JsonKey(w, k);
   JsonString(w, v);
 }
-void SN(Writer& w, std::string_view k, std::string_view v) {
-  JsonString(w, k);
+template <std::size_t N>
+void SN(Writer& w, const char (&k)[N], std::string_view v) {
+  JsonKey(w, k);
   if (v.empty()) {
     w.Null();
   } else {
@@ -21,8 +23,9 @@ void SN(Writer& w, std::string_view k, std::string_view v) {
   }
 }
 // A key and an RFC 3339 time.
-void T(Writer& w, std::string_view k, TimeMs t) {
-  JsonString(w, k);
+template <std::size_t N>
+void T(Writer& w, const char (&k)[N], TimeMs t) {
+  JsonKey(w, k);
   JsonTime(w, t);
 }
 
