@@ -124,6 +124,15 @@ Metrics::Impl::Impl()
                         "1 when consuming with state restored and indexed (/readyz)")
                 .Add({})) {}
 
+CacheKey::CacheKey(std::initializer_list<std::string_view> parts) {
+  bool first = true;
+  for (std::string_view part : parts) {
+    if (!first) buf_.push_back('|');
+    first = false;
+    buf_.append(part);
+  }
+}
+
 namespace {
 Labels ToLabels(LabelList labels) {
   Labels out;
@@ -132,33 +141,33 @@ Labels ToLabels(LabelList labels) {
 }
 }  // namespace
 
-Counter& Metrics::Impl::GetCounter(Family<Counter>& family, const std::string& cache_key,
+Counter& Metrics::Impl::GetCounter(Family<Counter>& family, std::string_view cache_key,
                                    LabelList labels) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = by_label.find(cache_key);
   if (it != by_label.end()) return *it->second;
   Counter& c = family.Add(ToLabels(labels));
-  by_label.emplace(cache_key, &c);
+  by_label.emplace(std::string(cache_key), &c);
   return c;
 }
 
-Histogram& Metrics::Impl::GetHistogram(Family<Histogram>& family, const std::string& cache_key,
+Histogram& Metrics::Impl::GetHistogram(Family<Histogram>& family, std::string_view cache_key,
                                        LabelList labels, const std::vector<double>& buckets) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = histograms.find(cache_key);
   if (it != histograms.end()) return *it->second;
   Histogram& h = family.Add(ToLabels(labels), Histogram::BucketBoundaries(buckets));
-  histograms.emplace(cache_key, &h);
+  histograms.emplace(std::string(cache_key), &h);
   return h;
 }
 
-Gauge& Metrics::Impl::GetGauge(Family<Gauge>& family, const std::string& cache_key,
+Gauge& Metrics::Impl::GetGauge(Family<Gauge>& family, std::string_view cache_key,
                                LabelList labels) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = gauges.find(cache_key);
   if (it != gauges.end()) return *it->second;
   Gauge& g = family.Add(ToLabels(labels));
-  gauges.emplace(cache_key, &g);
+  gauges.emplace(std::string(cache_key), &g);
   return g;
 }
 
@@ -176,81 +185,92 @@ Metrics::Metrics() : impl_(std::make_unique<Impl>()) {}
 Metrics::~Metrics() = default;
 
 void Metrics::EventIn(std::string_view topic, std::string_view type) {
-  std::string t(topic), ty(type);
-  impl_->GetCounter(impl_->events, "ev|" + t + "|" + ty, {{"topic", t}, {"type", ty}}).Increment();
+  impl_->GetCounter(impl_->events, CacheKey{"ev", topic, type}, {{"topic", topic}, {"type", type}})
+      .Increment();
 }
 void Metrics::DeadLetter(std::string_view reason) {
-  std::string r(reason);
-  impl_->GetCounter(impl_->dead, "dl|" + r, {{"reason", r}}).Increment();
+  impl_->GetCounter(impl_->dead, CacheKey{"dl", reason}, {{"reason", reason}}).Increment();
 }
 void Metrics::Duplicate(std::string_view type) {
-  std::string t(type);
-  impl_->GetCounter(impl_->dups, "du|" + t, {{"type", t}}).Increment();
+  impl_->GetCounter(impl_->dups, CacheKey{"du", type}, {{"type", type}}).Increment();
 }
 void Metrics::Alert(std::string_view tier, std::string_view condition) {
-  std::string t(tier), c(condition);
-  impl_->GetCounter(impl_->alerts, "al|" + t + "|" + c, {{"tier", t}, {"condition", c}})
+  impl_
+      ->GetCounter(impl_->alerts, CacheKey{"al", tier, condition},
+                   {{"tier", tier}, {"condition", condition}})
       .Increment();
 }
 void Metrics::DeadlineMissed(std::string_view workflow, std::string_view stage, int level,
                              std::int64_t lateness_ms) {
-  std::string w(workflow), s(stage), l = std::to_string(level);
+  const auto l = fmt::format_int(level);
+  const std::string_view lv(l.data(), l.size());
   impl_
-      ->GetCounter(impl_->missed, "dm|" + w + "|" + s + "|" + l,
-                   {{"workflow", w}, {"stage", s}, {"level", l}})
+      ->GetCounter(impl_->missed, CacheKey{"dm", workflow, stage, lv},
+                   {{"workflow", workflow}, {"stage", stage}, {"level", lv}})
       .Increment();
 }
 void Metrics::DeadlineMet(std::string_view workflow, std::string_view stage) {
-  std::string w(workflow), s(stage);
-  impl_->GetCounter(impl_->met, "me|" + w + "|" + s, {{"workflow", w}, {"stage", s}}).Increment();
+  impl_
+      ->GetCounter(impl_->met, CacheKey{"me", workflow, stage},
+                   {{"workflow", workflow}, {"stage", stage}})
+      .Increment();
 }
 void Metrics::TimerFired(std::int64_t lateness_ms) {
   impl_->timer_lateness.Observe(static_cast<double>(lateness_ms) / 1000.0);
 }
 void Metrics::RedFirstContact(std::string_view urgency, double seconds) {
-  std::string u(urgency);
-  impl_->GetHistogram(impl_->first_contact, "fc|" + u, {{"urgency", u}}, kFirstContactBuckets)
+  impl_
+      ->GetHistogram(impl_->first_contact, CacheKey{"fc", urgency}, {{"urgency", urgency}},
+                     kFirstContactBuckets)
       .Observe(seconds);
 }
 void Metrics::AlertDelivered(std::string_view tier, double from_event_s,
                              std::optional<double> from_consume_s) {
-  std::string t(tier);
-  impl_->GetHistogram(impl_->latency_event, "le|" + t, {{"tier", t}}, kEventLatencyBuckets)
+  impl_
+      ->GetHistogram(impl_->latency_event, CacheKey{"le", tier}, {{"tier", tier}},
+                     kEventLatencyBuckets)
       .Observe(from_event_s);
   if (from_consume_s) {
-    impl_->GetHistogram(impl_->latency_consume, "lc|" + t, {{"tier", t}}, kConsumeLatencyBuckets)
+    impl_
+        ->GetHistogram(impl_->latency_consume, CacheKey{"lc", tier}, {{"tier", tier}},
+                       kConsumeLatencyBuckets)
         .Observe(*from_consume_s);
   }
 }
 void Metrics::SetConsumerLag(std::string_view topic, std::int32_t partition, std::int64_t lag) {
-  std::string t(topic), p = std::to_string(partition);
-  impl_->GetGauge(impl_->lag, "lag|" + t + "|" + p, {{"topic", t}, {"partition", p}})
+  const auto p = fmt::format_int(partition);
+  const std::string_view pv(p.data(), p.size());
+  impl_->GetGauge(impl_->lag, CacheKey{"lag", topic, pv}, {{"topic", topic}, {"partition", pv}})
       .Set(static_cast<double>(lag));
 }
 void Metrics::HttpRequest(std::string_view route, int code) {
-  std::string r(route), c = std::to_string(code);
-  impl_->GetCounter(impl_->http, "ht|" + r + "|" + c, {{"route", r}, {"code", c}}).Increment();
+  const auto c = fmt::format_int(code);
+  const std::string_view cv(c.data(), c.size());
+  impl_->GetCounter(impl_->http, CacheKey{"ht", route, cv}, {{"route", route}, {"code", cv}})
+      .Increment();
 }
 void Metrics::GreenChannelOpened() { impl_->green_channel.Increment(); }
 void Metrics::RecordsLost(std::string_view topic, std::int64_t count) {
-  std::string t(topic);
-  impl_->GetCounter(impl_->lost, "lo|" + t, {{"topic", t}}).Increment(static_cast<double>(count));
+  impl_->GetCounter(impl_->lost, CacheKey{"lo", topic}, {{"topic", topic}})
+      .Increment(static_cast<double>(count));
 }
 void Metrics::OutputProduced(std::string_view topic) {
-  std::string t(topic);
-  impl_->GetCounter(impl_->produced, "op|" + t, {{"topic", t}}).Increment();
+  impl_->GetCounter(impl_->produced, CacheKey{"op", topic}, {{"topic", topic}}).Increment();
 }
 void Metrics::DeliveryFailed() { impl_->delivery_failed.Increment(); }
 void Metrics::KafkaError(std::string_view kind) {
-  std::string k(kind);
-  impl_->GetCounter(impl_->kafka_errors, "ke|" + k, {{"kind", k}}).Increment();
+  impl_->GetCounter(impl_->kafka_errors, CacheKey{"ke", kind}, {{"kind", kind}}).Increment();
 }
 void Metrics::SetOutboxDepth(std::int64_t depth) { impl_->outbox.Set(static_cast<double>(depth)); }
 void Metrics::SetInfo(std::string_view version, std::string_view rules_version) {
-  std::string v(version), rv(rules_version);
-  impl_->GetGauge(impl_->build_info, "bi|" + v + "|" + rv, {{"version", v}, {"rules_version", rv}})
+  impl_
+      ->GetGauge(impl_->build_info, CacheKey{"bi", version, rules_version},
+                 {{"version", version}, {"rules_version", rules_version}})
       .Set(1);
-  impl_->GetGauge(impl_->rules_info, "ri|" + rv, {{"rules_version", rv}}).Set(1);
+  impl_
+      ->GetGauge(impl_->rules_info, CacheKey{"ri", rules_version},
+                 {{"rules_version", rules_version}})
+      .Set(1);
 }
 
 double Metrics::EventsTotal() const { return impl_->Sum("ev|"); }

@@ -38,7 +38,7 @@ void Metrics::Impl::Replace(Family<Gauge>& family, const std::vector<GaugeValue>
   }
 }
 
-void Metrics::Impl::Sync(Family<Counter>& family, const std::string& cache_key, LabelList labels,
+void Metrics::Impl::Sync(Family<Counter>& family, std::string_view cache_key, LabelList labels,
                          double target) {
   Counter& c = GetCounter(family, cache_key, labels);
   double now = c.Value();
