@@ -2,6 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <random>
 #include <string>
 
 using careloop::decode::Catalog;
@@ -198,6 +202,54 @@ TEST_CASE("ToCanonical snaps to 12 significant digits", "[unit]") {
   CHECK(ToCanonical(1.0000000000004, UnitDef{"x", 1, 1}) == 1.0);
   CHECK(ToCanonical(123456789012345.0, UnitDef{"x", 1, 1}) == 123456789012000.0);
   CHECK(ToCanonical(0.000123456789012345, UnitDef{"x", 1, 1}) == 0.000123456789012);
+}
+
+// The snapping as written out in full: 12 significant digits as text, and back.
+double SnapByText(double v) {
+  if (!std::isfinite(v) || v == 0) return v;
+  char buf[40];
+  auto out = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific, 11);
+  double snapped = v;
+  std::from_chars(buf, out.ptr, snapped);
+  return snapped;
+}
+
+TEST_CASE("ToCanonical's shortcut for short decimals gives what the text round trip gives",
+          "[unit]") {
+  // Decimals as reported (1 to 14 digits, 0 to 8 places, either sign), their neighbours one
+  // ulp away, and arbitrary doubles: the fast path (a short decimal is its own snap) and
+  // the text round trip must agree on every one, with and without a conversion factor.
+  std::mt19937_64 rng(20261202);
+  const UnitDef same{"x", 1, 1};
+  const UnitDef div18{"mg/dL", 1, 18.0};
+  const UnitDef times1000{"g/L", 1000, 1};
+  int checked = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const int digits = 1 + static_cast<int>(rng() % 14);
+    const int places = static_cast<int>(rng() % 9);
+    std::string text = std::to_string(rng() % 100000000000000ULL).substr(0, digits);
+    if (places > 0 && places < static_cast<int>(text.size())) {
+      text.insert(text.size() - places, ".");
+    }
+    if (rng() % 2) text.insert(0, "-");
+    double v = 0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    for (double x : {v, std::nextafter(v, HUGE_VAL), std::nextafter(v, -HUGE_VAL)}) {
+      for (const UnitDef* u : {&same, &div18, &times1000}) {
+        const double converted = x * u->multiply / u->divide;
+        REQUIRE(ToCanonical(x, *u) == SnapByText(converted));
+        ++checked;
+      }
+    }
+    double bits_value = 0;
+    const std::uint64_t bits = rng();
+    std::memcpy(&bits_value, &bits, sizeof bits_value);
+    if (std::isfinite(bits_value)) {
+      REQUIRE(ToCanonical(bits_value, same) == SnapByText(bits_value));
+      ++checked;
+    }
+  }
+  CHECK(checked > 500000);
 }
 
 TEST_CASE("loader errors name file, line and what is wrong", "[unit]") {
