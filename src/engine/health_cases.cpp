@@ -45,17 +45,19 @@ Tier WorkerTier(const state::WorkerFile& file) {
 
 bool HealthCases::Store(const LabResult& lab, const Measurement& m,
                         state::ConditionFile* cond) const {
-  state::StoredResult incoming;
-  incoming.m = m;
-  incoming.event_id = lab.event_id;
-  incoming.occurred_at = lab.occurred_at;
+  // Written over the stored result in place where there is one (its strings keep their
+  // buffers), not built aside and moved in.
+  auto put = [&](state::StoredResult* r) {
+    r->m = m;
+    r->event_id = lab.event_id;
+    r->occurred_at = lab.occurred_at;
+    r->tier = Tier::kNone;  // until the rules evaluate it
+    r->rule_id.clear();
+  };
   if (m.status == ResultStatus::kPreliminary) {
     // Stored for the worker file; a preliminary result raises no alert.
-    if (auto* p = FindTest(cond->preliminary, m.obs.test)) {
-      *p = std::move(incoming);
-    } else {
-      cond->preliminary.push_back(std::move(incoming));
-    }
+    state::StoredResult* p = FindTest(cond->preliminary, m.obs.test);
+    put(p != nullptr ? p : &cond->preliminary.emplace_back());
     return false;
   }
   // A final or corrected result supersedes a preliminary one of the same exam.
@@ -64,14 +66,14 @@ bool HealthCases::Store(const LabResult& lab, const Measurement& m,
   });
   state::StoredResult* cur = FindTest(cond->latest, m.obs.test);
   if (cur == nullptr) {
-    cond->latest.push_back(std::move(incoming));
+    put(&cond->latest.emplace_back());
     return true;
   }
   // Same exam: a correction (or re-send) replaces it. Another exam: the later one wins;
   // a result from an exam older than the one held is kept out of the tier.
   bool same_exam = cur->m.obs.exam_id == m.obs.exam_id;
   if (!same_exam && lab.occurred_at < cur->occurred_at) return false;
-  *cur = std::move(incoming);
+  put(cur);
   return true;
 }
 
