@@ -1,12 +1,10 @@
 #include "careloop/engine/replay.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <string>
 
 #include "careloop/engine/processor.h"
 #include "careloop/engine/txn.h"
+#include "record_json.h"
 
 namespace careloop::engine {
 
@@ -22,17 +20,17 @@ bool Blank(std::string_view s) {
 }  // namespace
 
 std::string ReplayLine(std::string_view topic, std::string_view key, std::string_view value) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  // With the records' own writer (record_json.h): the record is copied in one go.
+  JsonWriter& w = StartRecord();
   w.StartObject();
-  w.Key("topic");
-  w.String(topic.data(), static_cast<rapidjson::SizeType>(topic.size()));
-  w.Key("key");
-  w.String(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.Key("value");
+  JsonKey(w, "topic");
+  JsonString(w, topic);
+  JsonKey(w, "key");
+  JsonString(w, key);
+  JsonKey(w, "value");
   w.RawValue(value.data(), value.size(), rapidjson::kObjectType);
   w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return FinishRecord();
 }
 
 Result<ReplayStats> Replay(const decode::Catalog& catalog, const rules::RuleSet& rules,

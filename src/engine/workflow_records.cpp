@@ -71,12 +71,12 @@ std::string EscalationJson(const EscalationRecord& e) {
   Ref(w, e.ref);
   S(w, "stage", e.escalated_stage);
   S(w, "current_stage", e.ref.stage);
-  w.Key("level");
+  JsonKey(w, "level");
   w.Int(e.level);
   T(w, "due_at", e.due_at);
-  w.Key("overdue_seconds");
+  JsonKey(w, "overdue_seconds");
   w.Int64((e.fired_at - e.due_at) / 1000);
-  w.Key("lateness_seconds");  // how late the timer fired (after a restart, say)
+  JsonKey(w, "lateness_seconds");  // how late the timer fired (after a restart, say)
   w.Int64((e.fired_at - e.scheduled_at) / 1000);
   SN(w, "responsible", e.responsible);
   SN(w, "reason", e.reason);
@@ -98,11 +98,11 @@ std::string ReferralJson(const ReferralRecord& r) {
   S(w, "rules_version", r.rules_version);
   S(w, "cause_event_id", r.cause_event_id);
   T(w, "emitted_at", r.emitted_at);
-  w.Key("resource");
+  JsonKey(w, "resource");
   w.StartObject();
   S(w, "resourceType", "ServiceRequest");
   S(w, "id", r.id);
-  w.Key("identifier");
+  JsonKey(w, "identifier");
   w.StartArray();
   w.StartObject();
   S(w, "system", "urn:careloop:case");
@@ -112,10 +112,10 @@ std::string ReferralJson(const ReferralRecord& r) {
   S(w, "status", "active");
   S(w, "intent", "order");
   S(w, "priority", "urgent");
-  w.Key("category");
+  JsonKey(w, "category");
   w.StartArray();
   w.StartObject();
-  w.Key("coding");
+  JsonKey(w, "coding");
   w.StartArray();
   w.StartObject();
   S(w, "system", "http://snomed.info/sct");
@@ -125,13 +125,13 @@ std::string ReferralJson(const ReferralRecord& r) {
   w.EndArray();
   w.EndObject();
   w.EndArray();
-  w.Key("code");
+  JsonKey(w, "code");
   w.StartObject();
   S(w, "text", "Green-channel referral to a partner hospital");
   w.EndObject();
-  w.Key("subject");
+  JsonKey(w, "subject");
   w.StartObject();
-  w.Key("identifier");
+  JsonKey(w, "identifier");
   w.StartObject();
   S(w, "system", "urn:careloop:worker");
   S(w, "value", r.worker_id);
@@ -139,7 +139,7 @@ std::string ReferralJson(const ReferralRecord& r) {
   w.EndObject();
   T(w, "authoredOn", r.emitted_at);
   if (!r.hospital.empty()) {
-    w.Key("performer");
+    JsonKey(w, "performer");
     w.StartArray();
     w.StartObject();
     S(w, "display", r.hospital);
@@ -156,13 +156,13 @@ std::string ReferralJson(const ReferralRecord& r) {
     if (r.loinc && i < r.loinc->size() && !(*r.loinc)[i].empty()) return (*r.loinc)[i][0];
     return {};
   };
-  w.Key("reasonCode");
+  JsonKey(w, "reasonCode");
   w.StartArray();
   for (size_t i : used) {
     const auto& f = (*r.findings)[i];
     w.StartObject();
     if (!loinc_of(i).empty()) {
-      w.Key("coding");
+      JsonKey(w, "coding");
       w.StartArray();
       w.StartObject();
       S(w, "system", "http://loinc.org");
@@ -175,7 +175,7 @@ std::string ReferralJson(const ReferralRecord& r) {
     w.EndObject();
   }
   w.EndArray();
-  w.Key("reasonReference");
+  JsonKey(w, "reasonReference");
   w.StartArray();
   for (size_t n = 0; n < used.size(); ++n) {
     w.StartObject();
@@ -183,7 +183,7 @@ std::string ReferralJson(const ReferralRecord& r) {
     w.EndObject();
   }
   w.EndArray();
-  w.Key("contained");
+  JsonKey(w, "contained");
   w.StartArray();
   for (size_t n = 0; n < used.size(); ++n) {
     const auto& f = (*r.findings)[used[n]];
@@ -191,10 +191,10 @@ std::string ReferralJson(const ReferralRecord& r) {
     S(w, "resourceType", "Observation");
     S(w, "id", "obs" + std::to_string(n + 1));
     S(w, "status", f.m.status == ResultStatus::kCorrected ? "corrected" : "final");
-    w.Key("code");
+    JsonKey(w, "code");
     w.StartObject();
     if (!loinc_of(used[n]).empty()) {
-      w.Key("coding");
+      JsonKey(w, "coding");
       w.StartArray();
       w.StartObject();
       S(w, "system", "http://loinc.org");
@@ -204,9 +204,9 @@ std::string ReferralJson(const ReferralRecord& r) {
     }
     S(w, "text", f.m.obs.test);
     w.EndObject();
-    w.Key("subject");
+    JsonKey(w, "subject");
     w.StartObject();
-    w.Key("identifier");
+    JsonKey(w, "identifier");
     w.StartObject();
     S(w, "system", "urn:careloop:worker");
     S(w, "value", r.worker_id);
@@ -217,9 +217,9 @@ std::string ReferralJson(const ReferralRecord& r) {
       S(w, "valueString",
         f.m.obs.hpv.empty() ? f.m.obs.finding : f.m.obs.finding + " hpv " + f.m.obs.hpv);
     } else {
-      w.Key("valueQuantity");
+      JsonKey(w, "valueQuantity");
       w.StartObject();
-      w.Key("value");
+      JsonKey(w, "value");
       w.Double(f.m.obs.value);
       if (!f.m.unit.empty()) {
         S(w, "unit", f.m.unit);
