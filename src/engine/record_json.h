@@ -1,4 +1,5 @@
-// The rapidjson writer that records.cpp and workflow_records.cpp build records with.
+// The rapidjson writer that records.cpp and workflow_records.cpp build records with (and
+// replay.cpp its output lines).
 //
 // Several records are built per event, so each thread keeps one writer and its buffer
 // and reuses them: a fresh rapidjson Writer and StringBuffer allocate an allocator and a
@@ -8,8 +9,10 @@
 //
 // Strings are copied a run at a time: rapidjson's Writer has a hook for that
 // (ScanWriteUnescapedString, which its SSE builds fill in), given here for a buffer type of
-// our own so that no other rapidjson user is affected. The bytes are rapidjson's: only
-// '"', '\\' and bytes below 0x20 are escaped, and those still go through rapidjson's code.
+// our own so that no other rapidjson user is affected; it looks at eight bytes at a time.
+// The bytes are rapidjson's: only '"', '\\' and bytes below 0x20 are escaped, and those
+// still go through rapidjson's code. Keys that are literals of ours need no escaping and
+// are written as they are (JsonKey).
 //
 // Thread-safety: one writer per thread. REQUIRES: a thread builds one record at a time
 // (StartRecord, writes, FinishRecord), never a record inside another.
