@@ -3,20 +3,26 @@
 #define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstring>
 
 namespace careloop {
 
 std::uint64_t HashParts(std::initializer_list<std::string_view> parts) {
-  XXH3_state_t state;
-  XXH3_64bits_reset(&state);
+  // Each part as its length (8 bytes, host order) and its bytes, hashed in one call over
+  // a stack buffer: the same bytes, so the same hash, as feeding them to XXH3's streaming
+  // state one by one (ids must never change), without that state's set-up per id.
+  fmt::basic_memory_buffer<char, 512> bytes;
   for (std::string_view p : parts) {
-    std::uint64_t len = p.size();
-    XXH3_64bits_update(&state, &len, sizeof len);
-    XXH3_64bits_update(&state, p.data(), p.size());
+    const std::uint64_t len = p.size();
+    char len_bytes[sizeof len];
+    std::memcpy(len_bytes, &len, sizeof len);
+    bytes.append(len_bytes, len_bytes + sizeof len);
+    bytes.append(p.data(), p.data() + p.size());
   }
-  return XXH3_64bits_digest(&state);
+  return XXH3_64bits(bytes.data(), bytes.size());
 }
 
 std::string MakeId(std::string_view prefix, std::initializer_list<std::string_view> parts) {
