@@ -1,11 +1,9 @@
 #include "careloop/ids.h"
 
-#define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
 #include <fmt/format.h>
 
-#include <array>
 #include <cstring>
 
 namespace careloop {
