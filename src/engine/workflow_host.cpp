@@ -9,6 +9,10 @@ namespace careloop::engine {
 namespace {
 
 constexpr char kSep = '\x1f';
+// Effects of one event or deadline: a notification per channel, a transition, timers and
+// attributes; room for them up front, so that the vector's growth does not move these
+// dozen-string structs two or three times over.
+constexpr std::size_t kEffectsReserve = 8;
 
 std::string_view Attr(const workflow::Instance& inst, const char* key) {
   auto it = inst.attrs.find(key);
@@ -113,6 +117,7 @@ bool WorkflowHost::Send(Subject& s, std::string_view event, const workflow::Fiel
     s.stored->workflow = s.def->name;
   }
   std::vector<workflow::Effect> fx;
+  fx.reserve(kEffectsReserve);
   std::string before = inst.state;
   bool matched = workflow::Handle(*s.def, &inst, event, fields, cause.now, &fx);
   bool moved = false;
@@ -135,6 +140,7 @@ bool WorkflowHost::Fire(Subject& s, const TimerRef& t, TimeMs scheduled_at, Time
                         int* escalations) const {
   workflow::Instance inst = ToInstance(*s.stored);
   std::vector<workflow::Effect> fx;
+  fx.reserve(kEffectsReserve);
   if (!workflow::Fire(*s.def, &inst, t.deadline, t.step, scheduled_at, now, &fx)) return false;
   if (escalations) {
     *escalations = 0;
