@@ -97,7 +97,7 @@ class Consumer {
     // enable.auto.commit=false, enable.auto.offset.store=false, auto.offset.reset=earliest,
     // partition.assignment.strategy=range (co-partitioned inputs stay together; the
     // callback also handles cooperative-sticky), session.timeout.ms=6000,
-    // heartbeat.interval.ms=2000, fetch.wait.max.ms=10, queued.min.messages=1000000,
+    // heartbeat.interval.ms=2000, fetch.wait.max.ms=2, queued.min.messages=1000000,
     // queued.max.messages.kbytes=1048576.
     Properties properties;
   };
@@ -141,7 +141,7 @@ class Producer {
   struct Options {
     std::string bootstrap_servers;
     // Passed through to librdkafka; they override careloop's defaults, which are:
-    // enable.idempotence=true, acks=all, compression.type=lz4, linger.ms=5,
+    // enable.idempotence=true, acks=all, compression.type=lz4, linger.ms=2,
     // batch.num.messages=10000, queue.buffering.max.messages=100000.
     Properties properties;
   };
