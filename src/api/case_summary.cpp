@@ -152,7 +152,7 @@ WorkerSummary SummarizeWorker(const state::WorkerFile& file, std::int32_t partit
         InstanceSnapshot snap = Snapshot('c', c.case_id, c.wf, workflows);
         snap.tier = c.tier;
         snap.open = c.open;
-        snap.last_change = LastChange(c.history);
+        snap.last_change = LastChange(c.history.items());
         snap.critical = c.critical;
         if (c.tier == Tier::kRed) {
           snap.red_since = red_since;
@@ -194,7 +194,7 @@ PetitionSummary SummarizePetition(const state::PetitionFile& file, std::int32_t 
   s.petition_id = file.petition_id;
   s.partition = partition;
   s.instance = Snapshot('p', file.petition_id, file.wf, workflows);
-  s.instance.last_change = LastChange(file.history);
+  s.instance.last_change = LastChange(file.history.items());
   return s;
 }
 

@@ -10,7 +10,7 @@
 namespace careloop::engine {
 namespace {
 
-state::StoredResult* FindTest(std::vector<state::StoredResult>& v, std::string_view test) {
+state::StoredResult* FindTest(state::LazyList<state::StoredResult>& v, std::string_view test) {
   for (auto& r : v) {
     if (r.m.obs.test == test) return &r;
   }
@@ -61,7 +61,7 @@ bool HealthCases::Store(const LabResult& lab, const Measurement& m,
     return false;
   }
   // A final or corrected result supersedes a preliminary one of the same exam.
-  std::erase_if(cond->preliminary, [&](const state::StoredResult& p) {
+  std::erase_if(cond->preliminary.items(), [&](const state::StoredResult& p) {
     return p.m.obs.test == m.obs.test && p.m.obs.exam_id == m.obs.exam_id;
   });
   state::StoredResult* cur = FindTest(cond->latest, m.obs.test);
@@ -152,14 +152,15 @@ void HealthCases::ExamResults(const LabResult& lab, TimeMs now, std::int32_t par
 
 void HealthCases::Evaluate(const LabResult& lab, TimeMs now, std::int32_t partition,
                            state::WorkerFile* file, state::ConditionFile* cond, Txn& txn) const {
+  std::vector<state::StoredResult>& latest = cond->latest.items();
   std::vector<const Observation*> obs;
-  obs.reserve(cond->latest.size());
-  for (const auto& r : cond->latest) obs.push_back(&r.m.obs);
+  obs.reserve(latest.size());
+  for (const auto& r : latest) obs.push_back(&r.m.obs);
   rules::ConditionEval eval = rules_.EvaluateCondition(cond->condition, obs);
   std::vector<std::string> rule_ids;
-  for (size_t i = 0; i < cond->latest.size() && i < eval.per_test.size(); ++i) {
-    cond->latest[i].tier = eval.per_test[i].tier;
-    cond->latest[i].rule_id = eval.per_test[i].rule_id;
+  for (size_t i = 0; i < latest.size() && i < eval.per_test.size(); ++i) {
+    latest[i].tier = eval.per_test[i].tier;
+    latest[i].rule_id = eval.per_test[i].rule_id;
     if (eval.per_test[i].tier == eval.tier && eval.tier != Tier::kNone) {
       rule_ids.push_back(eval.per_test[i].rule_id);
     }
@@ -225,7 +226,7 @@ void HealthCases::Evaluate(const LabResult& lab, TimeMs now, std::int32_t partit
   rec.previous_tier = previous;
   rec.previous_green_channel = previous_gc;
   rec.worker_tier = WorkerTier(*file);
-  rec.findings = &cond->latest;
+  rec.findings = &latest;
   rec.policy = &rules_.Policy(eval.tier, eval.green_channel, eval.critical);
   rec.rules_version = rules_.version();
   rec.cause_event_id = lab.event_id;

@@ -225,8 +225,9 @@ void WorkflowHost::Apply(Subject& s, const std::vector<workflow::Effect>& fx, co
       }
       case K::kEmit: {
         if (e.emit_kind != "referral" || s.findings == nullptr) break;
+        const std::vector<state::StoredResult>& findings = s.findings->items();
         std::vector<std::vector<std::string>> loinc;
-        for (const auto& f : *s.findings) {
+        for (const auto& f : findings) {
           const decode::TestDef* def = catalog_.FindByCode(f.m.obs.test);
           loinc.push_back(def ? def->loinc : std::vector<std::string>{});
         }
@@ -237,7 +238,7 @@ void WorkflowHost::Apply(Subject& s, const std::vector<workflow::Effect>& fx, co
         r.hospital = cause.hospital;
         r.rules_version = s.rules_version;
         r.cause_event_id = cause.event_id;
-        r.findings = s.findings;
+        r.findings = &findings;
         r.loinc = &loinc;
         r.emitted_at = cause.now;
         r.id = MakeId("rf-", {cause.event_id, s.instance_id});

@@ -22,8 +22,8 @@ namespace careloop::engine {
 struct Subject {
   const workflow::Definition* def = nullptr;
   state::WorkflowState* stored = nullptr;
-  std::vector<state::CaseEvent>* history = nullptr;
-  char entity_kind = 'W';  // 'W' worker file, 'P' petition file
+  state::LazyList<state::CaseEvent>* history = nullptr;  // appended to, not read
+  char entity_kind = 'W';                                // 'W' worker file, 'P' petition file
   std::int32_t partition = 0;
   std::string entity_id;     // worker_id or petition_id
   char instance_kind = 'c';  // 'c' case, 'e' exam, 'p' petition
@@ -33,7 +33,7 @@ struct Subject {
   // Cases only:
   std::string condition;
   Tier tier = Tier::kNone;
-  const std::vector<state::StoredResult>* findings = nullptr;
+  const state::LazyList<state::StoredResult>* findings = nullptr;  // decoded if used
   std::string rules_version;
 };
 

@@ -16,6 +16,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,12 @@ class RecordWriter {
     pos_ += v.size();
   }
   void Count(std::size_t n) { U64(n); }
+  // Bytes already encoded (a LazyList's stored items), copied as they are.
+  void Raw(std::string_view bytes) {
+    if (bytes.empty()) return;
+    std::memcpy(Room(bytes.size()), bytes.data(), bytes.size());
+    pos_ += bytes.size();
+  }
 
   // The record's bytes; the writer is empty afterwards.
   std::string Take() {
@@ -95,7 +102,12 @@ class RecordReader {
     in_.remove_prefix(1);
     return true;
   }
-  [[nodiscard]] bool Bool(bool* v);
+  [[nodiscard]] bool Bool(bool* v) {
+    if (in_.empty() || static_cast<unsigned char>(in_.front()) > 1) return false;
+    *v = in_.front() == 1;
+    in_.remove_prefix(1);
+    return true;
+  }
   [[nodiscard]] bool U32(std::uint32_t* v);
   [[nodiscard]] bool U64(std::uint64_t* v) {
     if (!in_.empty() && static_cast<unsigned char>(in_.front()) < 0x80) {  // one byte
@@ -105,7 +117,15 @@ class RecordReader {
     }
     return U64Slow(v);
   }
-  [[nodiscard]] bool I32(std::int32_t* v);
+  [[nodiscard]] bool I32(std::int32_t* v) {
+    std::int64_t w = 0;
+    if (!I64(&w) || w < std::numeric_limits<std::int32_t>::min() ||
+        w > std::numeric_limits<std::int32_t>::max()) {
+      return false;
+    }
+    *v = static_cast<std::int32_t>(w);
+    return true;
+  }
   [[nodiscard]] bool I64(std::int64_t* v) {
     std::uint64_t u = 0;
     if (!U64(&u)) return false;
@@ -118,34 +138,88 @@ class RecordReader {
     in_.remove_prefix(8);
     return true;
   }
-  [[nodiscard]] bool OptDouble(std::optional<double>* v);
+  [[nodiscard]] bool OptDouble(std::optional<double>* v) {
+    bool present = false;
+    if (!Bool(&present)) return false;
+    if (!present) {
+      v->reset();
+      return true;
+    }
+    double d = 0;
+    if (!Double(&d)) return false;
+    *v = d;
+    return true;
+  }
   [[nodiscard]] bool Str(std::string* v) {
+    std::string_view s;
+    if (!StrView(&s)) return false;
+    v->assign(s.data(), s.size());
+    return true;
+  }
+  // A string's bytes, in the input (Str without the copy: the same checks).
+  [[nodiscard]] bool StrView(std::string_view* v) {
     // A length below 128 (one varint byte) and the bytes all present: the common case.
     if (!in_.empty() && static_cast<unsigned char>(in_.front()) < 0x80) {
       const std::size_t n = static_cast<unsigned char>(in_.front());
       if (n >= in_.size()) return false;
-      v->assign(in_.data() + 1, n);
+      *v = std::string_view(in_.data() + 1, n);
       in_.remove_prefix(n + 1);
       return true;
     }
-    return StrSlow(v);
+    return StrViewSlow(v);
   }
-  [[nodiscard]] bool TierValue(Tier* v);
-  [[nodiscard]] bool StatusValue(ResultStatus* v);
+  [[nodiscard]] bool TierValue(Tier* v) { return Enum(v, Tier::kRed); }
+  [[nodiscard]] bool StatusValue(ResultStatus* v) { return Enum(v, ResultStatus::kPreliminary); }
   // A list length; false when it cannot fit in the bytes left (every item takes at least
   // one byte), so garbage never makes the caller allocate a huge vector.
   [[nodiscard]] bool Count(std::size_t* n);
 
   bool AtEnd() const { return in_.empty(); }
   std::size_t offset() const { return size_ - in_.size(); }
+  // The bytes not read yet.
+  std::string_view rest() const { return in_; }
 
  private:
+  // A one-byte enum, at most `last`.
+  template <typename E>
+  [[nodiscard]] bool Enum(E* v, E last) {
+    if (in_.empty() || static_cast<unsigned char>(in_.front()) > static_cast<unsigned char>(last)) {
+      return false;
+    }
+    *v = static_cast<E>(in_.front());
+    in_.remove_prefix(1);
+    return true;
+  }
+
   // The general cases behind the inline fast paths: multi-byte varints, and the errors.
   [[nodiscard]] bool U64Slow(std::uint64_t* v);
-  [[nodiscard]] bool StrSlow(std::string* v);
+  [[nodiscard]] bool StrViewSlow(std::string_view* v);
 
   std::string_view in_;
   std::size_t size_;
+};
+
+// Reads as RecordReader does, with the same checks, but keeps no string: for a list whose
+// items are only checked now and decoded later, if at all (LazyList). Walks the reader it
+// is given, so that reader's offset() then says where the list ends, or where it broke.
+class SkipReader {
+ public:
+  explicit SkipReader(RecordReader& r) : r_(r) {}
+
+  [[nodiscard]] bool Str(std::string*) {
+    std::string_view ignored;
+    return r_.StrView(&ignored);
+  }
+  [[nodiscard]] bool Bool(bool* v) { return r_.Bool(v); }
+  [[nodiscard]] bool I32(std::int32_t* v) { return r_.I32(v); }
+  [[nodiscard]] bool I64(std::int64_t* v) { return r_.I64(v); }
+  [[nodiscard]] bool Double(double* v) { return r_.Double(v); }
+  [[nodiscard]] bool OptDouble(std::optional<double>* v) { return r_.OptDouble(v); }
+  [[nodiscard]] bool TierValue(Tier* v) { return r_.TierValue(v); }
+  [[nodiscard]] bool StatusValue(ResultStatus* v) { return r_.StatusValue(v); }
+
+ private:
+  RecordReader& r_;
 };
 
 }  // namespace careloop::state

@@ -5,6 +5,9 @@
 // record and bumps the version byte; its decoder reads the fields of older versions and
 // defaults the new ones. This decoder accepts version 1 only, and rejects trailing bytes.
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -64,7 +67,11 @@ void Write(RecordWriter& w, const Measurement& m) {
   w.I32(m.index);
 }
 
-bool Read(RecordReader& r, Measurement* m) {
+// Read functions of the item types a LazyList holds take the reader as a template
+// parameter: a RecordReader decodes, a SkipReader only checks (the same grammar, by
+// construction).
+template <typename R>
+bool Read(R& r, Measurement* m) {
   std::int32_t index = 0;
   bool ok = r.Str(&m->obs.test) && r.Bool(&m->obs.qualitative) && r.Double(&m->obs.value) &&
             r.Str(&m->obs.finding) && r.Str(&m->obs.hpv) && r.Str(&m->obs.exam_id) &&
@@ -83,7 +90,8 @@ void Write(RecordWriter& w, const StoredResult& s) {
   w.Str(s.rule_id);
 }
 
-bool Read(RecordReader& r, StoredResult* s) {
+template <typename R>
+bool Read(R& r, StoredResult* s) {
   return Read(r, &s->m) && r.Str(&s->event_id) && r.I64(&s->occurred_at) && r.TierValue(&s->tier) &&
          r.Str(&s->rule_id);
 }
@@ -98,9 +106,37 @@ void Write(RecordWriter& w, const CaseEvent& e) {
   w.Str(e.note);
 }
 
-bool Read(RecordReader& r, CaseEvent* e) {
+template <typename R>
+bool Read(R& r, CaseEvent* e) {
   return r.I64(&e->at) && r.Str(&e->event_id) && r.Str(&e->what) && r.Str(&e->from) &&
          r.Str(&e->to) && r.Str(&e->who) && r.Str(&e->note);
+}
+
+// A lazy list: a list of items as WriteList writes it. Not decoded, its stored items'
+// bytes are copied as they are, then the items appended since.
+template <typename T>
+void WriteList(RecordWriter& w, const LazyList<T>& list) {
+  w.Count(list.size());
+  w.Raw(list.stored_bytes());
+  for (const T& item : list.appended()) Write(w, item);
+}
+
+// Checks a list of items as ReadList would decode it, and keeps its bytes in `list`
+// (which `owner` holds) to decode when used.
+template <typename T>
+bool ReadLazy(RecordReader& r, LazyList<T>* list, const std::shared_ptr<const std::string>& owner) {
+  std::size_t n = 0;
+  if (!r.Count(&n)) return false;
+  list->clear();
+  if (n == 0) return true;
+  const std::string_view from = r.rest();
+  SkipReader skip(r);
+  T scratch;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!Read(skip, &scratch)) return false;
+  }
+  list->SetStored(owner, from.substr(0, from.size() - r.rest().size()), n);
+  return true;
 }
 
 void Write(RecordWriter& w, const WorkflowState& s) {
@@ -149,11 +185,11 @@ void Write(RecordWriter& w, const CaseRecord& c) {
   w.Str(c.stage);
   w.Str(c.rules_version);
   WriteList(w, c.rule_ids, [](RecordWriter& w, const std::string& s) { w.Str(s); });
-  WriteList(w, c.history, [](RecordWriter& w, const CaseEvent& e) { Write(w, e); });
+  WriteList(w, c.history);
   Write(w, c.wf);
 }
 
-bool Read(RecordReader& r, CaseRecord* c) {
+bool Read(RecordReader& r, CaseRecord* c, const std::shared_ptr<const std::string>& owner) {
   std::uint8_t flags = 0;
   if (!r.Str(&c->case_id) || !r.Str(&c->condition) || !r.TierValue(&c->tier) || !r.Byte(&flags) ||
       (flags & ~(kGreenChannel | kCritical | kOpen)) != 0) {
@@ -165,23 +201,21 @@ bool Read(RecordReader& r, CaseRecord* c) {
   return r.I64(&c->opened_at) && r.I64(&c->closed_at) && r.Str(&c->stage) &&
          r.Str(&c->rules_version) &&
          ReadList(r, &c->rule_ids, [](RecordReader& r, std::string* s) { return r.Str(s); }) &&
-         ReadList(r, &c->history, [](RecordReader& r, CaseEvent* e) { return Read(r, e); }) &&
-         Read(r, &c->wf);
+         ReadLazy(r, &c->history, owner) && Read(r, &c->wf);
 }
 
 void Write(RecordWriter& w, const ConditionFile& c) {
   w.Str(c.condition);
-  WriteList(w, c.latest, [](RecordWriter& w, const StoredResult& s) { Write(w, s); });
-  WriteList(w, c.preliminary, [](RecordWriter& w, const StoredResult& s) { Write(w, s); });
+  WriteList(w, c.latest);
+  WriteList(w, c.preliminary);
   w.U32(c.case_seq);
   WriteList(w, c.cases, [](RecordWriter& w, const CaseRecord& k) { Write(w, k); });
 }
 
-bool Read(RecordReader& r, ConditionFile* c) {
-  auto result = [](RecordReader& r, StoredResult* s) { return Read(r, s); };
-  return r.Str(&c->condition) && ReadList(r, &c->latest, result) &&
-         ReadList(r, &c->preliminary, result) && r.U32(&c->case_seq) &&
-         ReadList(r, &c->cases, [](RecordReader& r, CaseRecord* k) { return Read(r, k); });
+bool Read(RecordReader& r, ConditionFile* c, const std::shared_ptr<const std::string>& owner) {
+  return r.Str(&c->condition) && ReadLazy(r, &c->latest, owner) &&
+         ReadLazy(r, &c->preliminary, owner) && r.U32(&c->case_seq) &&
+         ReadList(r, &c->cases, [&](RecordReader& r, CaseRecord* k) { return Read(r, k, owner); });
 }
 
 void Write(RecordWriter& w, const ExamRecord& e) {
@@ -227,19 +261,21 @@ std::string EncodeWorkerFile(const WorkerFile& f) {
   w.I64(f.last_seen);
   w.U64(f.events);
   WriteList(w, f.conditions, [](RecordWriter& w, const ConditionFile& c) { Write(w, c); });
-  WriteList(w, f.log, [](RecordWriter& w, const CaseEvent& e) { Write(w, e); });
+  WriteList(w, f.log);
   WriteList(w, f.exams, [](RecordWriter& w, const ExamRecord& e) { Write(w, e); });
   WriteList(w, f.petitions, [](RecordWriter& w, const std::string& s) { w.Str(s); });
   return w.Take();
 }
 
 Result<WorkerFile> DecodeWorkerFile(std::string_view bytes) {
+  // The lazy lists keep views into this copy (one allocation for the whole file).
+  auto owner = std::make_shared<const std::string>(bytes);
   WorkerFile f;
-  Status st = DecodeVersioned(bytes, "worker file", kWorkerFileVersion, [&](RecordReader& r) {
+  Status st = DecodeVersioned(*owner, "worker file", kWorkerFileVersion, [&](RecordReader& r) {
     return r.Str(&f.worker_id) && r.I64(&f.first_seen) && r.I64(&f.last_seen) && r.U64(&f.events) &&
            ReadList(r, &f.conditions,
-                    [](RecordReader& r, ConditionFile* c) { return Read(r, c); }) &&
-           ReadList(r, &f.log, [](RecordReader& r, CaseEvent* e) { return Read(r, e); }) &&
+                    [&](RecordReader& r, ConditionFile* c) { return Read(r, c, owner); }) &&
+           ReadLazy(r, &f.log, owner) &&
            ReadList(r, &f.exams, [](RecordReader& r, ExamRecord* e) { return Read(r, e); }) &&
            ReadList(r, &f.petitions, [](RecordReader& r, std::string* s) { return r.Str(s); });
   });
@@ -261,21 +297,48 @@ std::string EncodePetitionFile(const PetitionFile& p) {
   w.I64(p.responded_at);
   w.I64(p.closed_at);
   Write(w, p.wf);
-  WriteList(w, p.history, [](RecordWriter& w, const CaseEvent& e) { Write(w, e); });
+  WriteList(w, p.history);
   return w.Take();
 }
 
 Result<PetitionFile> DecodePetitionFile(std::string_view bytes) {
+  auto owner = std::make_shared<const std::string>(bytes);
   PetitionFile p;
-  Status st = DecodeVersioned(bytes, "petition file", kPetitionFileVersion, [&](RecordReader& r) {
+  Status st = DecodeVersioned(*owner, "petition file", kPetitionFileVersion, [&](RecordReader& r) {
     return r.Str(&p.petition_id) && r.Str(&p.worker_id) && r.Str(&p.category) &&
            r.Str(&p.channel) && r.Str(&p.weight) && r.Str(&p.summary) && r.I64(&p.submitted_at) &&
            r.I64(&p.accepted_at) && r.I64(&p.responded_at) && r.I64(&p.closed_at) &&
-           Read(r, &p.wf) &&
-           ReadList(r, &p.history, [](RecordReader& r, CaseEvent* e) { return Read(r, e); });
+           Read(r, &p.wf) && ReadLazy(r, &p.history, owner);
   });
   if (!st.ok()) return st;
   return p;
+}
+
+namespace {
+
+// The items of a lazy list, decoded. ReadLazy checked these bytes with the same Read (a
+// SkipReader runs it) when the file was decoded, and they are immutable since (held by
+// a shared_ptr<const std::string>), so this cannot fail; if it ever did, the file would
+// be silently cut short, so it stops the process instead.
+template <typename T>
+void DecodeItems(std::string_view bytes, std::size_t count, std::vector<T>* out) {
+  RecordReader r(bytes);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!Read(r, &out->emplace_back())) {
+      std::fprintf(stderr, "careloop: a stored list checked at decoding failed to decode\n");
+      std::abort();
+    }
+  }
+}
+
+}  // namespace
+
+void DecodeStoredItems(std::string_view bytes, std::size_t count, std::vector<StoredResult>* out) {
+  DecodeItems(bytes, count, out);
+}
+
+void DecodeStoredItems(std::string_view bytes, std::size_t count, std::vector<CaseEvent>* out) {
+  DecodeItems(bytes, count, out);
 }
 
 }  // namespace careloop::state

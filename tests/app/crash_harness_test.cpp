@@ -159,7 +159,7 @@ void RunToEnd(Process& run, const std::string& state,
 // Times of the run (wall clock) aside, the files must be equal.
 void Normalize(state::WorkerFile* f) {
   f->first_seen = f->last_seen = 0;
-  auto events = [](std::vector<state::CaseEvent>& v) {
+  auto events = [](state::LazyList<state::CaseEvent>& v) {
     for (auto& e : v) e.at = 0;
   };
   auto wf = [](state::WorkflowState& w) {

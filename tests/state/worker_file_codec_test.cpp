@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <optional>
 #include <random>
 
 #include "careloop/state/worker_file.h"
@@ -186,6 +187,81 @@ TEST_CASE("a rich worker file round-trips field by field", "[unit]") {
   CHECK(EncodeWorkerFile(f) == bytes);
 }
 
+TEST_CASE("lists kept encoded: re-encoded byte for byte, appended to in order", "[unit]") {
+  const std::string bytes = EncodeWorkerFile(RichWorkerFile());
+  auto out = DecodeWorkerFile(bytes);
+  REQUIRE(out.ok());
+  WorkerFile& f = *out;
+  ConditionFile& c = f.conditions[0];
+  // Nothing read them: the stored results and histories are still bytes.
+  CHECK(c.latest.stored_count() == 2);
+  CHECK(c.preliminary.stored_count() == 1);
+  CHECK(c.cases[0].history.stored_count() == 2);
+  CHECK(f.log.stored_count() == 1);
+  CHECK(c.latest.size() == 2);
+  CHECK(EncodeWorkerFile(f) == bytes);
+  CHECK(c.latest.stored_count() == 2);  // encoding did not decode them
+
+  // Appending does not decode either; the appended items follow the stored ones.
+  c.cases[0].history.push_back(SampleEvent(300, "contact"));
+  f.log.push_back(SampleEvent(6, "note"));
+  CHECK(c.cases[0].history.stored_count() == 2);
+  CHECK(c.cases[0].history.size() == 3);
+  CHECK(c.cases[0].history.back().what == "contact");
+  CHECK(c.cases[0].history.stored_count() == 2);
+  auto again = DecodeWorkerFile(EncodeWorkerFile(f));
+  REQUIRE(again.ok());
+  const auto& history = again->conditions[0].cases[0].history;
+  REQUIRE(history.size() == 3);
+  CHECK(history[0].at == 100);
+  CHECK(history[1].at == 200);
+  CHECK(history[2].what == "contact");
+  REQUIRE(again->log.size() == 2);
+  CHECK(again->log[0].what == "contact");
+  CHECK(again->log[1].what == "note");
+
+  // Decoding after appending: stored items first, then the appended ones.
+  CHECK(f.log.items().size() == 2);
+  CHECK(f.log.stored_count() == 0);
+  CHECK(f.log[0].at == 5);
+  CHECK(f.log[1].at == 6);
+}
+
+TEST_CASE("a copy of a decoded file outlives the file and its bytes", "[unit]") {
+  std::optional<ConditionFile> copy;
+  {
+    std::string bytes = EncodeWorkerFile(RichWorkerFile());
+    auto out = DecodeWorkerFile(bytes);
+    REQUIRE(out.ok());
+    copy = out->conditions[0];
+    bytes.assign(bytes.size(), '\xff');  // the caller's buffer is not what the lists use
+  }
+  REQUIRE(copy->latest.stored_count() == 2);
+  CHECK(copy->latest[0].rule_id == "TG.red");
+  CHECK(copy->latest[1].m.obs.finding == "HSIL");
+  CHECK(copy->cases[0].history[1].what == "stage");
+}
+
+TEST_CASE("a bad value inside a list kept encoded is Corruption when the file is decoded",
+          "[unit]") {
+  WorkerFile f;
+  ConditionFile c;
+  c.condition = "lipids";
+  StoredResult r = SampleResult("TG", false);
+  r.rule_id = "RZ";
+  c.latest = {r};
+  f.conditions.push_back(c);
+  std::string bytes = EncodeWorkerFile(f);
+  // The stored result ends with its tier byte and then rule_id, "RZ" with its length.
+  const std::size_t rule = bytes.find("RZ");
+  REQUIRE(rule != std::string::npos);
+  REQUIRE(bytes[rule - 2] == static_cast<char>(Tier::kRed));
+  bytes[rule - 2] = 9;
+  auto bad = DecodeWorkerFile(bytes);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == Status::Code::kCorruption);
+}
+
 TEST_CASE("an empty worker file round-trips", "[unit]") {
   auto out = DecodeWorkerFile(EncodeWorkerFile(WorkerFile{}));
   REQUIRE(out.ok());
@@ -257,16 +333,40 @@ TEST_CASE("out-of-range enums and booleans are Corruption", "[unit]") {
 
 // Decoding arbitrary bytes must never crash or read out of bounds (run under ASan to see
 // the latter); whatever decodes must re-encode to a value that decodes again.
+// A file that decodes has lists kept encoded (LazyList); decoding them later must not fail
+// (it would stop the process). Re-encoded as kept, they may differ from a fresh encoding
+// only in form (a varint written longer than needed is copied as it is), never in value.
+void DecodeAllLists(WorkerFile* f) {
+  for (auto& c : f->conditions) {
+    c.latest.items();
+    c.preliminary.items();
+    for (auto& k : c.cases) k.history.items();
+  }
+  f->log.items();
+}
+
 void CheckArbitrary(std::string_view bytes) {
   auto w = DecodeWorkerFile(bytes);
   if (w.ok()) {
-    REQUIRE(DecodeWorkerFile(EncodeWorkerFile(*w)).ok());
+    const std::string kept = EncodeWorkerFile(*w);
+    DecodeAllLists(&*w);
+    const std::string fresh = EncodeWorkerFile(*w);
+    auto again = DecodeWorkerFile(kept);
+    REQUIRE(again.ok());
+    DecodeAllLists(&*again);
+    REQUIRE(EncodeWorkerFile(*again) == fresh);
   } else {
     REQUIRE(w.status().code() == Status::Code::kCorruption);
   }
   auto p = DecodePetitionFile(bytes);
   if (p.ok()) {
-    REQUIRE(DecodePetitionFile(EncodePetitionFile(*p)).ok());
+    const std::string kept = EncodePetitionFile(*p);
+    p->history.items();
+    const std::string fresh = EncodePetitionFile(*p);
+    auto again = DecodePetitionFile(kept);
+    REQUIRE(again.ok());
+    again->history.items();
+    REQUIRE(EncodePetitionFile(*again) == fresh);
   } else {
     REQUIRE(p.status().code() == Status::Code::kCorruption);
   }

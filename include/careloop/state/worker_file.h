@@ -5,6 +5,10 @@
 // the tier it had), the latest preliminary result of each test (stored, never alerted),
 // and the condition's cases, each with its tier, green-channel flag and full history.
 // The engine owns the logic; state/ only encodes and stores this value.
+//
+// The stored results and the histories are LazyLists (lazy_list.h): a decoded file keeps
+// them as their encoded bytes until something reads them, so that a deadline or a
+// check-in that touches one case does not decode (or re-encode) the whole file.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,7 @@
 #include <vector>
 
 #include "careloop/model.h"
+#include "careloop/state/lazy_list.h"
 #include "careloop/status.h"
 #include "careloop/time.h"
 
@@ -65,11 +70,11 @@ struct CaseRecord {
   bool open = true;
   TimeMs opened_at = 0;
   TimeMs closed_at = 0;
-  std::string stage;            // workflow stage ("alerted", …); "" before workflows
-  std::string rules_version;    // of the last evaluation
+  std::string stage;                  // workflow stage ("alerted", …); "" before workflows
+  std::string rules_version;          // of the last evaluation
   std::vector<std::string> rule_ids;  // rules that gave the current tier
-  std::vector<CaseEvent> history;
-  WorkflowState wf;  // the health follow-up instance
+  LazyList<CaseEvent> history;        // appended to; decoded only when read
+  WorkflowState wf;                   // the health follow-up instance
 };
 
 // An exam seen for this worker (check-in exam_done, or results): the results promise.
@@ -82,21 +87,21 @@ struct ExamRecord {
 
 struct ConditionFile {
   std::string condition;
-  std::vector<StoredResult> latest;       // at most one per test
-  std::vector<StoredResult> preliminary;  // at most one per test
-  std::uint32_t case_seq = 0;             // cases opened so far
-  std::vector<CaseRecord> cases;          // in opening order; at most one open
+  LazyList<StoredResult> latest;       // at most one per test
+  LazyList<StoredResult> preliminary;  // at most one per test
+  std::uint32_t case_seq = 0;          // cases opened so far
+  std::vector<CaseRecord> cases;       // in opening order; at most one open
 };
 
 struct WorkerFile {
   std::string worker_id;
   TimeMs first_seen = 0;
   TimeMs last_seen = 0;
-  std::uint64_t events = 0;           // applied input events
+  std::uint64_t events = 0;  // applied input events
   std::vector<ConditionFile> conditions;
-  std::vector<CaseEvent> log;         // events not attached to a case
-  std::vector<ExamRecord> exams;      // exams with a check-in or results, by exam_id
-  std::vector<std::string> petitions; // ids of this worker's petitions (their own files)
+  LazyList<CaseEvent> log;             // events not attached to a case
+  std::vector<ExamRecord> exams;       // exams with a check-in or results, by exam_id
+  std::vector<std::string> petitions;  // ids of this worker's petitions (their own files)
 
   ConditionFile* FindCondition(std::string_view condition);
   const ConditionFile* FindCondition(std::string_view condition) const;
@@ -119,7 +124,7 @@ struct PetitionFile {
   TimeMs responded_at = 0;  // first response
   TimeMs closed_at = 0;
   WorkflowState wf;  // petition or hardship workflow
-  std::vector<CaseEvent> history;
+  LazyList<CaseEvent> history;
 };
 
 std::string EncodePetitionFile(const PetitionFile& file);
