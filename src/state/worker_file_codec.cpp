@@ -122,16 +122,19 @@ void WriteList(RecordWriter& w, const LazyList<T>& list) {
 }
 
 // Checks a list of items as ReadList would decode it, and keeps its bytes in `list`
-// (which `owner` holds) to decode when used.
+// (which `owner` holds) to decode when used. Flattened: the reader's field calls inline.
 template <typename T>
-bool ReadLazy(RecordReader& r, LazyList<T>* list, const std::shared_ptr<const std::string>& owner) {
+[[gnu::flatten]] bool ReadLazy(RecordReader& r, LazyList<T>* list,
+                               const std::shared_ptr<const std::string>& owner) {
   std::size_t n = 0;
   if (!r.Count(&n)) return false;
   list->clear();
   if (n == 0) return true;
   const std::string_view from = r.rest();
   SkipReader skip(r);
-  T scratch;
+  // Takes the numbers and enums the walk reads (a SkipReader sets no string): one per
+  // thread rather than one built and destroyed per list.
+  thread_local T scratch;
   for (std::size_t i = 0; i < n; ++i) {
     if (!Read(skip, &scratch)) return false;
   }
