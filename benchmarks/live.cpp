@@ -15,6 +15,7 @@
 #include "child.h"
 #include "config.h"
 #include "latency.h"
+#include "page_cache.h"
 #include "scenarios.h"
 
 namespace careloop::bench {
@@ -155,6 +156,8 @@ Status RunLive(Context& ctx) {
     if (!started.ok()) return started.status();
     broker = std::move(*started);
     CARELOOP_RETURN_IF_ERROR(CopyState(StateDir(ctx, s.main_workers), run_dir));
+    auto warmed = WarmPageCache(run_dir);  // as the e2e runs: a service that has been running
+    if (!warmed.ok()) return warmed.status();
     LatencyRun run;
     run.bootstrap = broker->bootstrap_servers();
     run.alerts_red_topic = ctx.config.app.topics.alerts_red;

@@ -216,6 +216,16 @@ std::string MarkdownFigures(const JsonOut& out) {
   row("… the pipeline's CPU per event (all its threads, first record to all confirmed)",
       fmt::format("{:.0f} µs", num({"e2e_cpu_us_per_event"})), "2 cores ÷ that",
       N(2e6 / std::max(num({"e2e_cpu_us_per_event"}), 1.0)) + " ev/s", "", "");
+  const std::string w_key = std::to_string(static_cast<std::uint64_t>(w));
+  if (const double cold = num({"scale", w_key, "cold_page_cache", "eps"}); cold > 0) {
+    row(fmt::format("… the same with the state's {:.0f} MB dropped from the page cache first "
+                    "(the runs above read it first; {:.0f} % of it was cached before them)",
+                    num({"scale", w_key, "cold_page_cache", "state_mb"}),
+                    100 * num({"scale", w_key, "state_cached_share_before_warming"})),
+        fmt::format("{} ev/s, {:.0f} µs of CPU per event", N(cold),
+                    num({"scale", w_key, "cold_page_cache", "cpu_us_per_event"})),
+        "end to end", Ratio(cold, e2e), "", "1 run");
+  }
   row(fmt::format("**red-alert latency** produce → readable on alerts.red, at {} ev/s offered "
                   "({} achieved)",
                   N(num({"red_alert_latency_ms", "offered_eps"})),
