@@ -2,14 +2,15 @@
 # Builds the libFuzzer targets (fuzz/) with clang-14 under ASan+UBSan and runs each for a
 # while over its seed corpus. Works on a fresh Debian 12 machine.
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET]     (default 30: the CI form, ~2 min of fuzzing)
+#   scripts/fuzz.sh [SECONDS_PER_TARGET]     (default 30: the CI form, 2 min of fuzzing)
 #
 # Installs with apt-get what is missing: clang-14 (the compiler), libclang-rt-14-dev
 # (libFuzzer itself, libclang_rt.fuzzer*.a, and the ASan/UBSan runtimes for clang), and
 # the packages scripts/setup.sh lists (the project's CMake configure step needs them).
 # Configures a separate clang build in build-fuzz/ (BUILD_DIR= to change it) with only the
-# fuzz targets and the libraries they need, then runs fuzz_event_decoder, fuzz_rules_yaml
-# and fuzz_workflow_yaml in turn (TARGETS="..." to choose) for SECONDS_PER_TARGET each.
+# fuzz targets and the libraries they need, then runs fuzz_event_decoder, fuzz_rules_yaml,
+# fuzz_workflow_yaml and fuzz_state_codec in turn (TARGETS="..." to choose) for
+# SECONDS_PER_TARGET each.
 # Each runs over a working copy of its seed corpus (fuzz/corpus/<target>/ copied into
 # BUILD_DIR/corpus/<target>/, where new inputs accumulate from run to run; the seeds in
 # the repository are never changed). A crash, sanitizer report, broken invariant, leak or
@@ -25,7 +26,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_PER_TARGET="${1:-30}"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build-fuzz}"
-TARGETS="${TARGETS:-fuzz_event_decoder fuzz_rules_yaml fuzz_workflow_yaml}"
+TARGETS="${TARGETS:-fuzz_event_decoder fuzz_rules_yaml fuzz_workflow_yaml fuzz_state_codec}"
 JOBS="${JOBS:-2}"
 
 if ! [[ "$SECONDS_PER_TARGET" =~ ^[0-9]+$ ]] || [ "$SECONDS_PER_TARGET" -lt 1 ]; then
@@ -72,15 +73,19 @@ mkdir -p "$crashes" "$BUILD_DIR/fuzz-logs"
 status=0
 summary=()
 for target in $TARGETS; do
-  dict="$ROOT/fuzz/yaml.dict"
-  [ "$target" = fuzz_event_decoder ] && dict="$ROOT/fuzz/json.dict"
+  # A dictionary of tokens for the text formats; the binary state codec has none.
+  dict=()
+  case "$target" in
+    fuzz_event_decoder) dict=(-dict="$ROOT/fuzz/json.dict") ;;
+    fuzz_rules_yaml | fuzz_workflow_yaml) dict=(-dict="$ROOT/fuzz/yaml.dict") ;;
+  esac
   corpus="$BUILD_DIR/corpus/$target"
   mkdir -p "$corpus"
   cp -n "$ROOT/fuzz/corpus/$target/"* "$corpus/" 2>/dev/null || true
   log="$BUILD_DIR/fuzz-logs/$target.log"
   echo "== $target: ${SECONDS_PER_TARGET}s over $(find "$corpus" -type f | wc -l) inputs (log: $log)"
   set +e
-  "$BUILD_DIR/fuzz/$target" "$corpus" -dict="$dict" -max_total_time="$SECONDS_PER_TARGET" \
+  "$BUILD_DIR/fuzz/$target" "$corpus" "${dict[@]}" -max_total_time="$SECONDS_PER_TARGET" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$crashes/$target-" >"$log" 2>&1
   rc=$?
