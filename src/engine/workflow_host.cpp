@@ -1,5 +1,6 @@
 #include "workflow_host.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "careloop/ids.h"
@@ -147,16 +148,21 @@ bool WorkflowHost::Fire(Subject& s, const TimerRef& t, TimeMs scheduled_at, Time
     for (const auto& e : fx) *escalations += e.kind == workflow::Effect::Kind::kEscalate ? 1 : 0;
   }
   Cause cause;
-  cause.event_id = fmt::format("timer:{}#{}@{}", t.deadline, t.step, FormatRfc3339(scheduled_at));
+  // Every deadline fired formats these two: the due time once, compiled format strings.
+  char due_text[kRfc3339MaxSize];
+  const std::string_view due(
+      due_text, static_cast<std::size_t>(FormatRfc3339To(scheduled_at, due_text) - due_text));
+  cause.event_id = fmt::format(FMT_COMPILE("timer:{}#{}@{}"), t.deadline, t.step, due);
   cause.now = now;
   state::CaseEvent e;
   e.at = now;
   e.event_id = cause.event_id;
   e.what = "deadline";
   e.to = inst.state;
-  e.note = fmt::format(
-      "{} step {} due {}{}", t.deadline, t.step + 1, FormatRfc3339(scheduled_at),
-      now > scheduled_at ? fmt::format(", fired {} s late", (now - scheduled_at) / 1000) : "");
+  e.note = now > scheduled_at
+               ? fmt::format(FMT_COMPILE("{} step {} due {}, fired {} s late"), t.deadline,
+                             t.step + 1, due, (now - scheduled_at) / 1000)
+               : fmt::format(FMT_COMPILE("{} step {} due {}"), t.deadline, t.step + 1, due);
   s.history->push_back(std::move(e));
   Apply(s, fx, cause, inst, txn, t.deadline);
   return true;
