@@ -98,4 +98,10 @@ Result<PageCacheStep> EvictPageCache(const std::string& dir) {
   });
 }
 
+Result<double> CachedShare(const std::string& dir) {
+  auto r = ForEachFile(dir, "look at", [](int, std::uint64_t) { return Status::Ok(); });
+  if (!r.ok()) return r.status();
+  return r->resident_share;
+}
+
 }  // namespace careloop::bench

@@ -33,4 +33,8 @@ Result<PageCacheStep> WarmPageCache(const std::string& dir);
 // processes have mapped may stay.
 Result<PageCacheStep> EvictPageCache(const std::string& dir);
 
+// The share of the bytes of the regular files under `dir` that are in the page cache
+// (mincore; reads nothing).
+Result<double> CachedShare(const std::string& dir);
+
 }  // namespace careloop::bench

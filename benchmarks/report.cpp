@@ -219,8 +219,10 @@ std::string MarkdownFigures(const JsonOut& out) {
   const std::string w_key = std::to_string(static_cast<std::uint64_t>(w));
   if (const double cold = num({"scale", w_key, "cold_page_cache", "eps"}); cold > 0) {
     row(fmt::format("… the same with the state's {:.0f} MB dropped from the page cache first "
-                    "(the runs above read it first; {:.0f} % of it was cached before them)",
+                    "({:.0f} % left cached; the runs above read it first, {:.0f} % of it "
+                    "cached before)",
                     num({"scale", w_key, "cold_page_cache", "state_mb"}),
+                    100 * num({"scale", w_key, "cold_page_cache", "cached_share_after_emptying"}),
                     100 * num({"scale", w_key, "state_cached_share_before_warming"})),
         fmt::format("{} ev/s, {:.0f} µs of CPU per event", N(cold),
                     num({"scale", w_key, "cold_page_cache", "cpu_us_per_event"})),
