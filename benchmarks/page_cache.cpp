@@ -41,7 +41,7 @@ std::uint64_t ResidentBytes(int fd, std::uint64_t size) {
   return resident;
 }
 
-// Calls `step(fd, size)` for every regular file under `dir`, and totals sizes, resident
+// Calls `step(fd)` for every regular file under `dir`, and totals sizes, resident
 // bytes before the step, and time.
 template <typename Step>
 Result<PageCacheStep> ForEachFile(const std::string& dir, const char* what, Step step) {
@@ -59,7 +59,7 @@ Result<PageCacheStep> ForEachFile(const std::string& dir, const char* what, Step
     const std::uint64_t size = e.file_size(fe);
     resident += ResidentBytes(f.fd, size);
     bytes += size;
-    if (auto s = step(f.fd, size); !s.ok()) {
+    if (auto s = step(f.fd); !s.ok()) {
       return Status::IoError(
           fmt::format("{} the page cache: {}: {}", what, e.path().string(), s.message()));
     }
@@ -76,7 +76,7 @@ Result<PageCacheStep> ForEachFile(const std::string& dir, const char* what, Step
 
 Result<PageCacheStep> WarmPageCache(const std::string& dir) {
   std::vector<char> buffer(1 << 20);
-  return ForEachFile(dir, "warm", [&](int fd, std::uint64_t) -> Status {
+  return ForEachFile(dir, "warm", [&](int fd) -> Status {
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     for (;;) {
       const ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -90,7 +90,7 @@ Result<PageCacheStep> WarmPageCache(const std::string& dir) {
 }
 
 Result<PageCacheStep> EvictPageCache(const std::string& dir) {
-  return ForEachFile(dir, "empty", [](int fd, std::uint64_t) -> Status {
+  return ForEachFile(dir, "empty", [](int fd) -> Status {
     if (::fdatasync(fd) != 0) return Status::IoError(std::strerror(errno));
     const int rc = ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     if (rc != 0) return Status::IoError(std::strerror(rc));
@@ -99,7 +99,7 @@ Result<PageCacheStep> EvictPageCache(const std::string& dir) {
 }
 
 Result<double> CachedShare(const std::string& dir) {
-  auto r = ForEachFile(dir, "look at", [](int, std::uint64_t) { return Status::Ok(); });
+  auto r = ForEachFile(dir, "look at", [](int) { return Status::Ok(); });
   if (!r.ok()) return r.status();
   return r->resident_share;
 }

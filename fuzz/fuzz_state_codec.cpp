@@ -5,8 +5,9 @@
 // encoded (LazyList) must decode later without fail. The promises are checked by
 // state/codec_check.h, shared with the unit tests.
 //
-// Seeds (fuzz/corpus/fuzz_state_codec/): worker and petition files of a generated
-// population, as careloop stored them.
+// Seeds (fuzz/corpus/fuzz_state_codec/): worker files of a generated population as
+// careloop stored them (one per shape: conditions, cases, open cases), and hand-made
+// petition files and a worker file with a log, which that population's state lacked.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
