@@ -99,12 +99,18 @@ const Aligner::Record* Aligner::Next(const CaughtUp& caught_up, Clock::time_poin
         p.blocked = true;
         p.blocked_since = now;
       }
-      if (!full && now - p.blocked_since < std::chrono::milliseconds(options_.max_idle_ms)) {
+      if (!full && !p.going_on &&
+          now - p.blocked_since < std::chrono::milliseconds(options_.max_idle_ms)) {
         continue;
       }
-      ++forced_;
+      // Going on: and on, record after record, until the lagging topic is ready again
+      // (going on for one record and then waiting max_idle_ms anew would crawl).
+      if (!p.going_on) ++forced_;
+      p.going_on = true;
+    } else {
+      p.blocked = false;
+      p.going_on = false;
     }
-    p.blocked = false;
     cursor_ = it->first;
     taken_p_ = it->first;
     taken_t_ = best;

@@ -8,7 +8,8 @@
 // run's. With it, a partition's next record is the earliest head among its topics, taken
 // only when every other topic of that partition has a record buffered or is caught up
 // (no record known to exist beyond what was polled); otherwise the partition waits for
-// the fetch, at most `max_idle_ms`, after which it goes on (and counts it). Within one
+// the fetch, at most `max_idle_ms`, after which it goes on without waiting (and counts
+// it) until that topic has caught up again, as Kafka Streams' max.task.idle.ms does. Within one
 // topic-partition the offset order is always kept.
 //
 // Records are copied in (the consumer's views die at its next poll); the payload keeps
@@ -67,15 +68,18 @@ class Aligner {
 
   std::size_t buffered() const { return buffered_; }
   // Times a partition went on without a lagging topic (waited max_idle_ms, or the buffer
-  // was full): the order across topics was then the order of arrival.
+  // was full): the order across topics was then the order of arrival until the topic
+  // caught up. Counted once per such episode, not per record.
   std::uint64_t forced() const { return forced_; }
 
  private:
   struct Partition {
     std::vector<std::deque<Record>> queues;  // by topic index
     std::vector<std::int64_t> next;          // next offset to be polled, by topic index
-    bool blocked = false;
+    bool blocked = false;                    // a topic is behind: waiting since blocked_since
     Clock::time_point blocked_since;
+    bool going_on = false;  // waited max_idle_ms (or the buffer was full): not waiting
+                            // again until every topic is ready once more
   };
   int TopicIndex(std::string_view topic) const;
   Partition& Get(std::int32_t partition);

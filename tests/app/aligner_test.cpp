@@ -91,6 +91,30 @@ TEST_CASE("a partition waits for a topic with records known to exist, at most ma
   CHECK(Drain(a, caught_up, t0 + std::chrono::milliseconds(700)) ==
         std::vector<std::string>{"lab-results@1"});
   CHECK(a.forced() == 1);
+
+  // Having gone on, it goes on: later records of the partition do not wait max_idle_ms
+  // anew while the topic is still behind (one record per max_idle_ms would be a crawl).
+  f.Add(a, "lab-results", 3, 2, Event("2026-04-07T10:00:00Z"));
+  f.Add(a, "lab-results", 3, 3, Event("2026-04-08T10:00:00Z"));
+  high["lab-results"] = 4;
+  CHECK(Drain(a, caught_up, t0 + std::chrono::milliseconds(800)) ==
+        std::vector<std::string>{"lab-results@2", "lab-results@3"});
+  CHECK(a.forced() == 1);  // one episode
+
+  // The topic catches up (its records arrive): the order across topics holds again, and
+  // a new lag is waited for again, at most max_idle_ms from when it is seen.
+  for (std::int64_t off = 12; off < 20; ++off) {
+    f.Add(a, "checkins", 3, off, Event("2026-04-09T10:00:00Z"));
+  }
+  CHECK(Drain(a, caught_up, t0 + std::chrono::milliseconds(900)).size() == 8);
+  high["checkins"] = 25;
+  f.Add(a, "lab-results", 3, 4, Event("2026-04-10T10:00:00Z"));
+  high["lab-results"] = 5;
+  CHECK(Drain(a, caught_up, t0 + std::chrono::milliseconds(1000)).empty());
+  CHECK(Drain(a, caught_up, t0 + std::chrono::milliseconds(1400)).empty());
+  CHECK(Drain(a, caught_up, t0 + std::chrono::milliseconds(1600)) ==
+        std::vector<std::string>{"lab-results@4"});
+  CHECK(a.forced() == 2);
 }
 
 TEST_CASE("unreadable event times go first; revoked partitions are dropped", "[app]") {

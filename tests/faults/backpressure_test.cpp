@@ -80,10 +80,12 @@ TEST_CASE("with the output brokers down consumption pauses and memory stays boun
   // Back: the outbox drains, consumption resumes, everything arrives once.
   REQUIRE(broker->Command("up 2").rfind("ok", 0) == 0);
   long peak_all_kb = peak_kb;
-  CHECK(WaitFor(std::chrono::seconds(90), [&] {
+  const bool arrived = WaitFor(kCatchUpBound, [&] {
     peak_all_kb = std::max(peak_all_kb, RssKb(run->pid()));
     return Total(broker->ReadIds("alerts")) >= Total(input.want.at("alerts"));
-  }));
+  });
+  INFO(run->Diagnosis(log));
+  CHECK(arrived);
   CHECK(Slurp(log).find("resuming consumption") != std::string::npos);
   WARN("peak RSS while catching up: " << peak_all_kb / 1024 << " MiB");
   CHECK(peak_all_kb < kRssBound());

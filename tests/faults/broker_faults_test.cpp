@@ -62,7 +62,9 @@ TEST_CASE("broker down/up, request errors and leader moves lose and double nothi
   REQUIRE(broker->Command("leader lab-results * 3").rfind("ok", 0) == 0);
   REQUIRE(broker->Produce("lab-results", input.parts[2]));
 
-  CHECK(AlertsArrived(*broker, input, std::chrono::seconds(90)));
+  const bool arrived = AlertsArrived(*broker, input, kCatchUpBound);
+  INFO(run->Diagnosis(log));
+  CHECK(arrived);
   const double errors = run->Metric("careloop_kafka_errors_total").value_or(0);
   CHECK(run->Stop() == 0);
 

@@ -204,6 +204,28 @@ std::optional<double> Runner::Metric(const std::string& name) {
   return sum;
 }
 
+std::string Runner::Diagnosis(const std::string& log, int lines) {
+  std::ostringstream out;
+  out << "run metrics:";
+  for (const char* name :
+       {"careloop_events_total", "careloop_consumer_lag_records", "careloop_outbox_depth",
+        "careloop_output_records_total", "careloop_output_delivery_failures_total",
+        "careloop_kafka_errors_total", "careloop_dead_letter_total"}) {
+    auto v = Metric(name);
+    out << ' ' << name << '=' << (v ? std::to_string(static_cast<long long>(*v)) : "?");
+  }
+  std::istringstream in(Slurp(log));
+  std::vector<std::string> tail;
+  std::string line;
+  while (std::getline(in, line)) {
+    tail.push_back(line.substr(0, 300));
+    if (tail.size() > static_cast<std::size_t>(lines)) tail.erase(tail.begin());
+  }
+  out << "\nlast " << tail.size() << " lines of " << log << ":";
+  for (const auto& l : tail) out << "\n  " << l;
+  return out.str();
+}
+
 int Runner::Stop() {
   proc_->Signal(SIGTERM);
   auto rc = proc_->Wait(std::chrono::seconds(60));
@@ -243,8 +265,26 @@ void CheckOutputsOnce(Broker& broker, const Input& input) {
     IdCount got = broker.ReadIds(topic);
     CHECK(Doubled(got).empty());
     if (std::string(topic) == "alerts" || std::string(topic) == "alerts.red") {
-      auto want = input.want.find(topic);
-      CHECK(got == (want == input.want.end() ? IdCount{} : want->second));
+      auto it = input.want.find(topic);
+      const IdCount want = it == input.want.end() ? IdCount{} : it->second;
+      std::vector<std::string> missing;
+      std::vector<std::string> unexpected;
+      for (const auto& [id, n] : want) {
+        if (!got.count(id)) missing.push_back(id);
+      }
+      for (const auto& [id, n] : got) {
+        if (!want.count(id)) unexpected.push_back(id);
+      }
+      auto first = [](const std::vector<std::string>& ids) {
+        std::string s;
+        for (std::size_t i = 0; i < ids.size() && i < 10; ++i) s += (i ? " " : "") + ids[i];
+        return s;
+      };
+      INFO(want.size() << " wanted, " << got.size() << " read; missing " << missing.size()
+                       << " (first: " << first(missing) << "), unexpected " << unexpected.size()
+                       << " (first: " << first(unexpected) << ")");
+      CHECK(missing.empty());
+      CHECK(unexpected.empty());
     }
   }
 }

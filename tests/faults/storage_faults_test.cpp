@@ -97,10 +97,12 @@ TEST_CASE("disk full and open failures stop before offsets move; a restart loses
   // 4. Cleared: the restart goes on from the stored offsets and catches up.
   auto again = Runner::Start(kConfig, broker->bootstrap(), state, log);
   REQUIRE(again);
-  CHECK(WaitFor(std::chrono::seconds(90), [&] {
+  const bool caught_up = WaitFor(kCatchUpBound, [&] {
     return Total(broker->ReadIds("alerts")) >= Total(input.want.at("alerts")) &&
            StoredOffsets(state, "lab-results", kPartitions) == part1 + input.part_sizes[1];
-  }));
+  });
+  INFO(again->Diagnosis(log));
+  CHECK(caught_up);
   CHECK(again->Stop() == 0);
   CheckOutputsOnce(*broker, input);
   CHECK(broker->Stop() == 0);

@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 extern char** environ;
 
@@ -128,6 +130,12 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // CARELOOP_TEST_KEEP=1 keeps every test's directory (logs, state) for a post-mortem.
+  const char* keep = std::getenv("CARELOOP_TEST_KEEP");
+  if (keep != nullptr && std::string_view(keep) == "1") {
+    std::fprintf(stderr, "kept %s\n", path_.c_str());
+    return;
+  }
   std::error_code ec;
   if (!path_.empty()) std::filesystem::remove_all(path_, ec);
 }
