@@ -9,8 +9,8 @@
 // only when every other topic of that partition has a record buffered or is caught up
 // (no record known to exist beyond what was polled); otherwise the partition waits for
 // the fetch, at most `max_idle_ms`, after which it goes on without waiting (and counts
-// it) until that topic has caught up again, as Kafka Streams' max.task.idle.ms does. Within one
-// topic-partition the offset order is always kept.
+// it) until that topic is ready again, as Kafka Streams does with max.task.idle.ms.
+// Within one topic-partition the offset order is always kept.
 //
 // Records are copied in (the consumer's views die at its next poll); the payload keeps
 // simdjson's padding so its event time can be read in place.
