@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -189,8 +190,11 @@ std::string Runner::Metrics() {
   return status == 0 ? text : "";
 }
 
-std::optional<double> Runner::Metric(const std::string& name) {
-  std::istringstream in(Metrics());
+namespace {
+
+// The value of NAME in a /metrics text (see Runner::Metric).
+std::optional<double> MetricIn(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
   std::string line;
   std::optional<double> sum;
   const bool exact = name.find('{') != std::string::npos;
@@ -204,22 +208,27 @@ std::optional<double> Runner::Metric(const std::string& name) {
   return sum;
 }
 
+}  // namespace
+
+std::optional<double> Runner::Metric(const std::string& name) { return MetricIn(Metrics(), name); }
+
 std::string Runner::Diagnosis(const std::string& log, int lines) {
   std::ostringstream out;
   out << "run metrics:";
+  const std::string metrics = Metrics();  // one scrape for all of them
   for (const char* name :
        {"careloop_events_total", "careloop_consumer_lag_records", "careloop_outbox_depth",
         "careloop_output_records_total", "careloop_output_delivery_failures_total",
         "careloop_kafka_errors_total", "careloop_dead_letter_total"}) {
-    auto v = Metric(name);
+    auto v = MetricIn(metrics, name);
     out << ' ' << name << '=' << (v ? std::to_string(static_cast<long long>(*v)) : "?");
   }
   std::istringstream in(Slurp(log));
-  std::vector<std::string> tail;
+  std::deque<std::string> tail;
   std::string line;
   while (std::getline(in, line)) {
     tail.push_back(line.substr(0, 300));
-    if (tail.size() > static_cast<std::size_t>(lines)) tail.erase(tail.begin());
+    if (tail.size() > static_cast<std::size_t>(lines)) tail.pop_front();
   }
   out << "\nlast " << tail.size() << " lines of " << log << ":";
   for (const auto& l : tail) out << "\n  " << l;
